@@ -1,0 +1,89 @@
+# Pagoda build.  `make run` boots x86_64 through GRUB; `make test` runs
+# everything (host unit tests, then boot tests on both arches).
+#
+#   make [ARCH=x86_64|arm64] image   build/<arch>/pagoda.elf + pagoda.iso
+#   make run [ARCH=..] [FIRMWARE=bios|uefi] [CMDLINE="..."] [MEM=1G]
+#   make debug                       QEMU halted with a gdb stub + gdb script
+#   make unit                        host unit tests (ASan+UBSan)
+#   make test                        deps, images, unit tests, boot tests
+#   make bench                       host benchmarks
+ARCH     ?= x86_64
+FIRMWARE ?= $(if $(filter arm64,$(ARCH)),uefi,bios)
+CMDLINE  ?=
+MEM      ?= 1G
+JOBS     ?= 2
+B        := build/$(ARCH)
+HB       := build/host
+
+.PHONY: all image run debug unit test bench deps clean check-images
+all: image
+
+# ---------------------------------------------------------------- kernel
+GENERIC_SRCS := $(wildcard kernel/*.c kernel/lib/*.c mm/*.c)
+INCLUDES     := -Iinclude -Iarch/$(ARCH)/include -I.
+CFLAGS_BASE = -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
+	-Werror=implicit-function-declaration -Werror=return-type \
+	-ffreestanding -fno-builtin-printf -fno-stack-protector -fno-common \
+	-fno-omit-frame-pointer -fno-strict-aliasing -nostdinc \
+	-DPAGODA_KERNEL $(INCLUDES)
+
+include arch/$(ARCH)/arch.mk
+# arch.mk sets: CROSS, ARCH_CFLAGS, ARCH_ASFLAGS, ARCH_LDFLAGS, ARCH_SRCS,
+# LDSCRIPT, and the rule for $(B)/pagoda.iso; it may use $(ELF).
+
+CC      := $(CROSS)gcc
+LD      := $(CROSS)ld
+OBJCOPY := $(CROSS)objcopy
+GCC_INC := $(shell $(CC) -print-file-name=include)
+CFLAGS_COMMON := $(CFLAGS_BASE) -isystem $(GCC_INC)
+
+SRCS := $(GENERIC_SRCS) $(ARCH_SRCS)
+OBJS := $(patsubst %,$(B)/obj/%.o,$(SRCS))
+ELF  := $(B)/pagoda.elf
+ISO  := $(B)/pagoda.iso
+
+$(B)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(ARCH_CFLAGS) -MMD -MP -c $< -o $@
+$(B)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(ARCH_CFLAGS) $(ARCH_ASFLAGS) -D__ASSEMBLER__ -MMD -MP -c $< -o $@
+
+$(ELF): $(OBJS) $(LDSCRIPT)
+	$(LD) $(ARCH_LDFLAGS) -T $(LDSCRIPT) -o $@ $(OBJS)
+
+# The image's grub.cfg carries CMDLINE; rebuild the image when it changes.
+$(B)/cmdline.stamp: FORCE
+	@mkdir -p $(B)
+	@echo '$(CMDLINE)' | cmp -s - $@ || echo '$(CMDLINE)' > $@
+FORCE:
+
+image: $(ISO) $(ELF)
+
+-include $(OBJS:.o=.d)
+
+# ---------------------------------------------------------------- running
+run: image
+	python3 tools/run.py --arch $(ARCH) --firmware $(FIRMWARE) --mem $(MEM) --iso $(ISO)
+
+debug: image
+	python3 tools/run.py --arch $(ARCH) --firmware $(FIRMWARE) --mem $(MEM) --iso $(ISO) --gdb --elf $(ELF)
+
+# ---------------------------------------------------------------- host
+include tests/unit/unit.mk
+
+# ---------------------------------------------------------------- tests
+deps:
+	@sh tools/deps.sh
+
+check-images:
+	$(MAKE) ARCH=x86_64 image
+	$(MAKE) ARCH=arm64 image
+
+test: deps
+	$(MAKE) check-images
+	$(MAKE) unit-build
+	python3 tools/harness.py --jobs $(JOBS) --unit-dir $(HB)/tests tests/boot/*.test
+
+clean:
+	rm -rf build

@@ -1,0 +1,13 @@
+/* x86_64 TLB maintenance for kernel mappings.
+ * flush_tlb_kernel_range: INVLPG per page for [start, end), or a full flush
+ * (CR4.PGE toggle, which also drops global entries) above
+ * TLB_FLUSH_ALL_THRESHOLD pages.  Counted in /proc/vmstat. */
+#ifndef ASM_TLBFLUSH_H
+#define ASM_TLBFLUSH_H
+#include <pagoda/types.h>
+
+#define TLB_FLUSH_ALL_THRESHOLD 33    /* pages; Linux's tlb_single_page_flush_ceiling */
+
+void flush_tlb_kernel_range(unsigned long start, unsigned long end);
+void flush_tlb_all(void);
+#endif

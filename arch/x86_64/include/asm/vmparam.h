@@ -1,0 +1,28 @@
+/* x86_64 virtual memory layout and mm knobs (4-level paging, 48-bit VA).
+ *
+ *   0xffff888000000000  PAGE_OFFSET    direct map of all physical memory
+ *   0xffffea0000000000  VMEMMAP_START  struct page array (sparse vmemmap)
+ *   0xffffffff80000000  KIMAGE_VADDR   kernel image (-mcmodel=kernel)
+ */
+#ifndef ASM_VMPARAM_H
+#define ASM_VMPARAM_H
+
+#define ARCH_NAME          "x86_64"
+#define PAGE_SHIFT         12
+#define PAGE_SIZE          (1UL << PAGE_SHIFT)
+#define PAGE_MASK          (~(PAGE_SIZE - 1))
+#define PAGE_OFFSET        0xffff888000000000UL
+#define VMEMMAP_START      0xffffea0000000000UL
+#define VMEMMAP_SIZE       (1UL << 40)
+#define KIMAGE_VADDR       0xffffffff80000000UL
+#define KIMAGE_PADDR       0x200000UL           /* load address (2 MiB) */
+#define MAX_PHYSMEM_BITS   46
+/* Huge page sizes as buddy orders: 2 MiB (PMD), 1 GiB (PUD). */
+#define HUGEPAGE_ORDERS    { 9, 18 }
+#define NR_HUGEPAGE_SIZES  2
+
+#ifndef __ASSEMBLER__
+#define __va(pa)  ((void *)((unsigned long)(pa) + PAGE_OFFSET))
+#define __pa(va)  ((unsigned long)(va) - PAGE_OFFSET)   /* direct-map addresses only */
+#endif
+#endif

@@ -1,0 +1,17 @@
+/* printk: formatted output to the console (and the log ring).
+ * Formats: %d %i %u %x %X %o %p %s %c %%, with flags '-', '0', '+', ' ', '#',
+ * width and precision (also '*'), and length modifiers hh h l ll z t j. */
+#ifndef PAGODA_PRINTK_H
+#define PAGODA_PRINTK_H
+#include <pagoda/types.h>
+
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vprintk(const char *fmt, va_list ap);
+/* Emit one whole line without interleaving with the shell's prompt
+ * (hotplug events use it): the shell redraws its prompt afterwards. */
+void printk_line_async(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#endif
