@@ -14,4 +14,9 @@ int vprintk(const char *fmt, va_list ap);
 /* Emit one whole line without interleaving with the shell's prompt
  * (hotplug events use it): the shell redraws its prompt afterwards. */
 void printk_line_async(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Write n raw bytes to the console ("\n" becomes "\r\n"); for output that
+ * is already formatted, e.g. a pseudo-file's text. */
+void printk_write(const char *s, size_t n);
+/* End the current console line if something was printed on it. */
+void printk_ensure_newline(void);
 #endif

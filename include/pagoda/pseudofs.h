@@ -25,6 +25,10 @@ int pseudofs_unregister(const char *path);
 /* Unregister every file under directory prefix dir (e.g. on memory remove). */
 void pseudofs_unregister_dir(const char *dir);
 
+/* `echo VALUE > PATH`: hand val to path's store(); on an unknown or
+ * read-only path print one "error: " line.  Returns 0 or non-zero. */
+int pseudofs_write(const char *path, const char *val);
+
 #define PSEUDO_FILE(p, sh, st) \
 	static const struct pseudo_file __pseudo_##sh##_##st __used \
 	__section("pagoda_pfiles") __aligned(8) = { .path = p, .show = sh, .store = st }

@@ -36,4 +36,15 @@ struct bench {
 
 /* Returns number of failures. name == NULL runs all. */
 int selftest_run(const char *name);
+
+/* bench_report(what, ns_per_op)        prints "<bench>: <what>: N ns/op"
+ * bench_report(what, value, "unit")    prints "<bench>: <what>: N unit" */
+void bench_report_unit(const char *what, u64 value, const char *unit);
+static inline void bench_report_ns(const char *what, u64 ns_per_op)
+{
+	bench_report_unit(what, ns_per_op, "ns/op");
+}
+#define __bench_report_pick(_1, _2, _3, fn, ...) fn
+#define bench_report(...) \
+	__bench_report_pick(__VA_ARGS__, bench_report_unit, bench_report_ns, _)(__VA_ARGS__)
 #endif

@@ -25,10 +25,20 @@ struct shell_cmd {
 
 /* Print "error: <msg>\n"; returns -1 so commands can `return shell_error(...)`. */
 int shell_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The command called name, or NULL. */
+const struct shell_cmd *shell_find_cmd(const char *name);
 /* Run one command line (also used by pagoda.run=). Returns the command's status. */
 int shell_exec_line(const char *line);
 /* Run the lines given by pagoda.run="a;b;c" (no-op if none). */
 void shell_run_boot_commands(void);
+/* True while the lines of pagoda.run= are pending or running (an automated
+ * run: panic and failed selftests end QEMU with a non-zero status). */
+bool shell_boot_run_active(void);
+/* For printk_line_async(): if the shell waits at its prompt, erase the
+ * prompt line and return true; shell_prompt_redraw() reprints prompt and
+ * typed input afterwards.  False (nothing done) otherwise. */
+bool shell_prompt_hide(void);
+void shell_prompt_redraw(void);
 /* Main loop: prompt "pagoda> ", line editing, history.  Never returns. */
 __noreturn void shell_loop(void);
 #endif

@@ -1,0 +1,38 @@
+/* panic: report a broken invariant and stop.
+ *
+ *   panic: <function>: <message>
+ *   <backtrace>
+ *
+ * During an automated run (pagoda.run= still pending or running) QEMU is
+ * ended through arch_debug_exit(1) so the run fails at once instead of
+ * timing out; interactively the CPU halts so the screen can be read. */
+#include <pagoda/panic.h>
+#include <pagoda/printk.h>
+#include <pagoda/arch.h>
+#include <pagoda/shell.h>
+
+static int panic_depth;
+
+__noreturn void panic_at(const char *func, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (++panic_depth > 1) {
+		/* Panicking while panicking: print as little as possible. */
+		if (panic_depth == 2)
+			printk("\npanic: %s: nested panic\n", func);
+		arch_halt();
+	}
+	printk_ensure_newline();
+	printk("panic: %s: ", func);
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+	printk("\n");
+	arch_dump_backtrace();
+	if (shell_boot_run_active()) {
+		printk("panic: ending the automated run (pagoda.run=)\n");
+		arch_debug_exit(1);
+	}
+	arch_halt();
+}
