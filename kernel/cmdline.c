@@ -107,12 +107,17 @@ int cmdline_parse_table(const char *cmdline, const struct kernel_param *table, s
 	char *args, *param, *val;
 	int unknown = 0;
 	bool first = true;
+	size_t len;
 
 	if (!cmdline)
 		return 0;
-	if (strlcpy(cmdline_copy, cmdline, sizeof(cmdline_copy)) >= sizeof(cmdline_copy))
-		printk("cmdline: command line longer than %zu bytes truncated\n",
-		       sizeof(cmdline_copy) - 1);
+	len = strnlen(cmdline, sizeof(cmdline_copy));
+	if (len == sizeof(cmdline_copy)) {
+		len--;
+		printk("cmdline: command line truncated to %zu bytes\n", len);
+	}
+	memcpy(cmdline_copy, cmdline, len);
+	cmdline_copy[len] = '\0';
 	args = cmdline_skip_spaces(cmdline_copy);
 	while (*args) {
 		args = cmdline_next_arg(args, &param, &val);
