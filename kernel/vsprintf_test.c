@@ -31,7 +31,7 @@ SELFTEST(vsprintf_formats)
 	EXPECT(fmt_is("(null)|x|%", "%s|%c|%%", null_str, 'x'));
 	EXPECT(fmt_is("0x0000000000001000", "%p", (void *)0x1000));
 	EXPECT(fmt_is("-9223372036854775808", "%lld", (long long)(-9223372036854775807LL - 1)));
-	EXPECT(fmt_is("   -05|-5   |200", "%6.2d|%-4d|%hhu", -5, -5, 200));
+	EXPECT(fmt_is("   -05|-5  |200", "%6.2d|%-4d|%hhu", -5, -5, 200));
 	EXPECT(fmt_is("  12", "%*zu", 4, (size_t)12));
 }
 

@@ -22,7 +22,7 @@ SELFTEST(string_str)
 	char d[8];
 
 	EXPECT(strlen("") == 0 && strlen("pagoda") == 6);
-	EXPECT(strnlen("pagoda", 3) == 3 && strnlen("ab", 8) == 2);
+	EXPECT(strnlen("pagoda", 3) == 3 && strnlen("ab\0cd", 6) == 2);
 	EXPECT(strcmp("abc", "abd") < 0 && strcmp("b", "abc") > 0 && strcmp("x", "x") == 0);
 	EXPECT(strncmp("abcX", "abcY", 3) == 0 && strncmp("ab", "abc", 3) < 0);
 	EXPECT(strchr("a/b/c", '/') != NULL && strchr("a/b/c", '/')[1] == 'b');
