@@ -1,0 +1,259 @@
+/* The buddy allocator: free lists per zone and order, split on allocation,
+ * merge on free.  See buddy.h for the zone picture and the page states.
+ *
+ *   order 2 block at pfn 0x100 split for an order-0 request:
+ *
+ *   [0x100 0x101 0x102 0x103]  ->  [0x100][0x101] [0x102 0x103]
+ *    free_area[2]                   taken  fa[0]   fa[1]
+ */
+#include <pagoda/kernel.h>
+#include <pagoda/pseudofs.h>
+#include "mm/buddy.h"
+#include "mm/sparse.h"
+#include "mm/page_poison.h"
+
+struct zone zones[NR_ZONES] = {
+	[ZONE_NORMAL] = { .name = "Normal" },
+	[ZONE_MOVABLE] = { .name = "Movable" },
+};
+
+void buddy_init(void)
+{
+	for (int z = 0; z < NR_ZONES; z++)
+		for (int o = 0; o < NR_ORDERS; o++)
+			list_init(&zones[z].free_area[o].free_list);
+}
+
+/* Put the block at page on free_area[order].  Zone lock held. */
+static void buddy_add_locked(struct zone *z, struct page *page, unsigned int order)
+{
+	page->order = order;
+	page_set_flag(page, PG_buddy);
+	list_add(&page->lru, &z->free_area[order].free_list);
+	z->free_area[order].nr_free++;
+	z->free_pages += 1UL << order;
+}
+
+/* Take the free block at page off its list.  Zone lock held. */
+void buddy_del_locked(struct zone *z, struct page *page, unsigned int order)
+{
+	list_del(&page->lru);
+	page_clear_flag(page, PG_buddy);
+	z->free_area[order].nr_free--;
+	z->free_pages -= 1UL << order;
+}
+
+/* May the free block at pfn merge with its buddy, both of this order?
+ * The buddy must be a valid, free, same-order head in the same zone and
+ * section, and neither section may be isolated for offlining. */
+static bool buddy_can_merge(struct zone *z, unsigned long pfn, unsigned long buddy,
+			    unsigned int order)
+{
+	struct page *bp;
+
+	if (!pfn_valid(buddy) || pfn_to_section_nr(buddy) != pfn_to_section_nr(pfn))
+		return false;
+	if (pfn_section_isolated(buddy) || pfn_section_isolated(pfn))
+		return false;
+	bp = pfn_to_page(buddy);
+	return page_test_flag(bp, PG_buddy) && bp->order == order &&
+	       &zones[page_zone_id(bp)] == z;
+}
+
+/*
+ * Theory of the free path.  A block of 2^k pages at pfn (aligned to 2^k)
+ * has exactly one buddy, the other half of the 2^(k+1) block containing
+ * both: buddy = pfn ^ (1 << k).  If the buddy is free as a whole block of
+ * the same order, the two merge into the 2^(k+1) block at pfn & buddy and
+ * the step repeats one order higher; otherwise the block goes on its list.
+ *
+ *   order 0:  pfn 0x102 ^ 1 = 0x103 free?  merge -> 0x102 order 1
+ *   order 1:  pfn 0x102 ^ 2 = 0x100 free?  merge -> 0x100 order 2
+ *   order 2:  pfn 0x100 ^ 4 = 0x104 busy   -> stop, list at order 2
+ *
+ * Invariant kept: no two free buddies of the same order both sit on the
+ * free lists (unless merging is forbidden between them).  Zone lock held.
+ */
+static void buddy_free_one_locked(struct zone *z, unsigned long pfn, unsigned int order)
+{
+	while (order < MAX_ORDER) {
+		unsigned long buddy = pfn ^ (1UL << order);
+
+		if (!buddy_can_merge(z, pfn, buddy, order))
+			break;
+		buddy_del_locked(z, pfn_to_page(buddy), order);
+		pfn &= buddy;
+		order++;
+	}
+	buddy_add_locked(z, pfn_to_page(pfn), order);
+}
+
+/* Free [start, end) as the largest aligned blocks.  Pages must already be
+ * poisoned (or poisoning off) and have refcount 0.  Zone lock held. */
+void buddy_free_range_locked(struct zone *z, unsigned long start, unsigned long end)
+{
+	while (start < end) {
+		unsigned int order = start ? (unsigned int)__builtin_ctzl(start) : MAX_ORDER;
+
+		order = MIN(order, (unsigned int)MAX_ORDER);
+		while (start + (1UL << order) > end)
+			order--;
+		buddy_free_one_locked(z, start, order);
+		start += 1UL << order;
+	}
+}
+
+void buddy_online_range(unsigned long start_pfn, unsigned long end_pfn, enum zone_type zt)
+{
+	struct zone *z = &zones[zt];
+
+	if (start_pfn >= end_pfn)
+		return;
+	page_poison_fill(start_pfn, end_pfn - start_pfn);
+	zone_lock(z);
+	buddy_free_range_locked(z, start_pfn, end_pfn);
+	z->managed_pages += end_pfn - start_pfn;
+	zone_unlock(z);
+}
+
+/* Give the upper halves of a block of order high back, keeping the low
+ * 2^low pages at page.  Zone lock held. */
+static void buddy_expand_locked(struct zone *z, struct page *page, unsigned int low,
+				unsigned int high)
+{
+	while (high > low) {
+		high--;
+		buddy_add_locked(z, page + (1UL << high), high);
+	}
+}
+
+/* Smallest free block of at least 2^order pages, split down.  Zone lock held. */
+static struct page *buddy_alloc_locked(struct zone *z, unsigned int order)
+{
+	for (unsigned int o = order; o <= MAX_ORDER; o++) {
+		struct free_area *fa = &z->free_area[o];
+		struct page *page;
+
+		if (list_empty(&fa->free_list))
+			continue;
+		page = list_first_entry(&fa->free_list, struct page, lru);
+		buddy_del_locked(z, page, o);
+		buddy_expand_locked(z, page, order, o);
+		return page;
+	}
+	return NULL;
+}
+
+struct page *alloc_pages(unsigned int order, enum zone_type zt)
+{
+	if (order > MAX_ORDER || zt >= NR_ZONES)
+		return NULL;
+	for (int zi = (int)zt; zi >= ZONE_NORMAL; zi--) {   /* Movable falls back to Normal */
+		struct zone *z = &zones[zi];
+		struct page *page;
+
+		zone_lock(z);
+		page = buddy_alloc_locked(z, order);
+		zone_unlock(z);
+		if (!page)
+			continue;
+		page_poison_verify(page_to_pfn(page), order);
+		page->refcount = 1;
+		page->order = order;
+		return page;
+	}
+	return NULL;
+}
+
+/* The double-free and bad-free checks: internal callers only (the shell
+ * checks user input itself), so every failure is a panic. */
+static void buddy_check_free(const struct page *page, unsigned long pfn, unsigned int order)
+{
+	if (order > MAX_ORDER || !IS_ALIGNED(pfn, 1UL << order) || !pfn_valid(pfn))
+		panic("bad free: pfn %#lx order %u", pfn, order);
+	if (page_test_flag(page, PG_buddy))
+		panic("double free: pfn %#lx order %u is already free", pfn, order);
+	if (page_test_flag(page, PG_reserved))
+		panic("freeing reserved pfn %#lx", pfn);
+	if (page->refcount != 1)
+		panic("bad free: pfn %#lx refcount %d (double free, or not a block head)",
+		      pfn, page->refcount);
+	if (page->order != order)
+		panic("bad free: pfn %#lx was allocated as order %u, freed as order %u",
+		      pfn, page->order, order);
+}
+
+void free_pages(struct page *page, unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(page);
+	struct zone *z = &zones[page_zone_id(page)];
+
+	buddy_check_free(page, pfn, order);
+	page->refcount = 0;
+	page_poison_fill(pfn, 1UL << order);
+	zone_lock(z);
+	buddy_free_one_locked(z, pfn, order);
+	zone_unlock(z);
+}
+
+void split_page(struct page *page, unsigned int order)
+{
+	KASSERT(page->refcount == 1 && page->order == order && !page_test_flag(page, PG_buddy),
+		"pfn %#lx refcount %d order %u/%u", page_to_pfn(page), page->refcount,
+		page->order, order);
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		page[i].refcount = 1;
+		page[i].order = 0;
+	}
+}
+
+bool buddy_find_block(unsigned long pfn, unsigned long *head, unsigned int *order)
+{
+	for (unsigned int o = 0; o <= MAX_ORDER; o++) {
+		unsigned long h = ALIGN_DOWN(pfn, 1UL << o);
+		const struct page *p;
+
+		if (!pfn_valid(h))
+			return false;
+		p = pfn_to_page(h);
+		if (page_test_flag(p, PG_buddy) && p->order >= o) {
+			*head = h;
+			*order = p->order;
+			return true;
+		}
+	}
+	return false;
+}
+
+unsigned long nr_free_pages(void)
+{
+	unsigned long n = 0;
+	for (int z = 0; z < NR_ZONES; z++)
+		n += zones[z].free_pages;
+	return n;
+}
+
+unsigned long totalram_pages(void)
+{
+	unsigned long n = 0;
+	for (int z = 0; z < NR_ZONES; z++)
+		n += zones[z].managed_pages;
+	return n;
+}
+
+/* /proc/buddyinfo: free blocks per order, one line per populated zone. */
+static int buddyinfo_show(struct seq *s, void *priv)
+{
+	for (int zi = 0; zi < NR_ZONES; zi++) {
+		const struct zone *z = &zones[zi];
+
+		if (!z->present_pages)
+			continue;
+		seq_printf(s, "Node 0, zone %8s ", z->name);
+		for (int o = 0; o < NR_ORDERS; o++)
+			seq_printf(s, "%6lu ", z->free_area[o].nr_free);
+		seq_printf(s, "\n");
+	}
+	return 0;
+}
+PSEUDO_FILE("/proc/buddyinfo", buddyinfo_show, NULL);

@@ -1,0 +1,78 @@
+/* The buddy page allocator: zones, free lists, and its interface.
+ *
+ *   struct zone ("Normal", "Movable")
+ *     free_area[0]  -> [p]<->[p]<->[p]        blocks of 1 page
+ *     free_area[1]  -> [pp]<->[pp]             blocks of 2 pages
+ *     ...
+ *     free_area[10] -> [4 MiB]<->[4 MiB]       blocks of 1024 pages
+ *
+ * A free block of order k starts at a pfn aligned to 2^k; its head struct
+ * page has PG_buddy and page->order = k and sits on free_area[k].  Blocks
+ * never cross a section (MAX_ORDER + PAGE_SHIFT <= SECTION_SIZE_BITS).
+ * Allocated blocks: head refcount 1 and page->order = the allocation order;
+ * tails refcount 0 (split_page() makes every page an order-0 page).
+ *
+ * Locking: one CPU for now.  Functions named *_locked expect zone->lock
+ * held (zone_lock()); zone->lock is a plain flag that catches recursion
+ * and becomes a spinlock when SMP arrives. */
+#ifndef MM_BUDDY_H
+#define MM_BUDDY_H
+#include <pagoda/types.h>
+#include <pagoda/list.h>
+#include <pagoda/panic.h>
+#include "mm/page.h"
+
+struct free_area {
+	struct list_head free_list;
+	unsigned long nr_free;           /* blocks on free_list */
+};
+
+struct zone {
+	const char *name;
+	int lock;                        /* zone lock (a flag until SMP) */
+	struct free_area free_area[NR_ORDERS];
+	unsigned long free_pages;        /* pages in all free blocks */
+	unsigned long managed_pages;     /* pages ever handed to this zone and not taken back */
+	unsigned long present_pages;     /* RAM pages (not holes) in sections of this zone */
+};
+extern struct zone zones[NR_ZONES];
+
+void buddy_init(void);
+/* Take / give back a block of 2^order pages.  A ZONE_MOVABLE request falls
+ * back to ZONE_NORMAL, as movable allocations do in Linux.  NULL when empty.
+ * The block's poison is verified (page_poison=on); contents are undefined. */
+struct page *alloc_pages(unsigned int order, enum zone_type zone);
+/* Panics on a double free, a reserved page, or the wrong order. */
+void free_pages(struct page *page, unsigned int order);
+/* Turn an allocated order-k block into 2^k allocated order-0 pages. */
+void split_page(struct page *page, unsigned int order);
+/* Allocate exactly [start_pfn, end_pfn) from zone if every page is free
+ * there: 0, or -EBUSY/-EINVAL with nothing changed.  The pages come back
+ * as order-0 allocated pages; give them back with free_contig_range(). */
+int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn, enum zone_type zone);
+void free_contig_range(unsigned long start_pfn, unsigned long end_pfn);
+
+/* Hand [start_pfn, end_pfn) (initialised, unreserved struct pages) to zone
+ * as the largest aligned blocks; they become managed pages. */
+void buddy_online_range(unsigned long start_pfn, unsigned long end_pfn, enum zone_type zone);
+
+/* For mm/buddy*.c only.  Zone lock held. */
+void buddy_del_locked(struct zone *z, struct page *page, unsigned int order);
+void buddy_free_range_locked(struct zone *z, unsigned long start, unsigned long end);
+
+unsigned long nr_free_pages(void);
+unsigned long totalram_pages(void);
+/* The free block containing pfn: true with *head and *order, else false. */
+bool buddy_find_block(unsigned long pfn, unsigned long *head, unsigned int *order);
+
+static inline void zone_lock(struct zone *z)
+{
+	KASSERT(!z->lock, "zone %s lock already held", z->name);
+	z->lock = 1;
+}
+static inline void zone_unlock(struct zone *z)
+{
+	KASSERT(z->lock, "zone %s lock not held", z->name);
+	z->lock = 0;
+}
+#endif

@@ -1,0 +1,98 @@
+/* alloc_contig_range(): take an exact pfn range out of the free lists
+ * (1 GiB huge pages and memory offlining need this).
+ *
+ *   free blocks:   [  order 3 ][o1][o0]        [   order 4     ]
+ *   range:               [start ..................... end)
+ *   result:        [back ]    taken ..............     [ back  ]
+ *
+ * Phase 1 checks every page of the range is in a free block of the zone
+ * (nothing changes if not).  Phase 2 takes those blocks off their lists
+ * and frees the parts outside the range back.  Phase 3 verifies poison and
+ * makes each page an allocated order-0 page.  No migration: a busy page
+ * fails the request with -EBUSY. */
+#include <pagoda/kernel.h>
+#include "mm/buddy.h"
+#include "mm/sparse.h"
+#include "mm/page_poison.h"
+
+/* Is every page of [start, end) inside a free block of zone z?  Zone lock held. */
+static bool contig_range_free_locked(struct zone *z, unsigned long start, unsigned long end)
+{
+	unsigned long pfn = start, head;
+	unsigned int order;
+
+	while (pfn < end) {
+		if (!buddy_find_block(pfn, &head, &order))
+			return false;
+		if (&zones[page_zone_id(pfn_to_page(head))] != z)
+			return false;
+		pfn = head + (1UL << order);
+	}
+	return true;
+}
+
+/* Take every free block overlapping [start, end) and give back what lies
+ * outside the range.  Zone lock held; the range was checked free. */
+static void contig_take_range_locked(struct zone *z, unsigned long start, unsigned long end)
+{
+	unsigned long pfn = start, head;
+	unsigned int order;
+
+	while (pfn < end) {
+		if (!buddy_find_block(pfn, &head, &order))
+			panic("pfn %#lx left the free lists under the zone lock", pfn);
+		buddy_del_locked(z, pfn_to_page(head), order);
+		pfn = head + (1UL << order);
+		if (head < start)
+			buddy_free_range_locked(z, head, start);
+		if (pfn > end)
+			buddy_free_range_locked(z, end, pfn);
+	}
+}
+
+int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn, enum zone_type zt)
+{
+	struct zone *z;
+
+	if (start_pfn >= end_pfn || zt >= NR_ZONES)
+		return -EINVAL;
+	z = &zones[zt];
+	zone_lock(z);
+	if (!contig_range_free_locked(z, start_pfn, end_pfn)) {
+		zone_unlock(z);
+		return -EBUSY;
+	}
+	contig_take_range_locked(z, start_pfn, end_pfn);
+	zone_unlock(z);
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn++) {
+		struct page *p = pfn_to_page(pfn);
+		page_poison_verify(pfn, 0);
+		p->refcount = 1;
+		p->order = 0;
+	}
+	return 0;
+}
+
+/* Give back [start_pfn, end_pfn), every page an allocated order-0 page,
+ * as the largest aligned blocks (each goes through the free-path checks). */
+void free_contig_range(unsigned long start_pfn, unsigned long end_pfn)
+{
+	unsigned long pfn = start_pfn;
+
+	while (pfn < end_pfn) {
+		unsigned int order = pfn ? (unsigned int)__builtin_ctzl(pfn) : MAX_ORDER;
+		struct page *head = pfn_to_page(pfn);
+
+		order = MIN(order, (unsigned int)MAX_ORDER);
+		while (pfn + (1UL << order) > end_pfn)
+			order--;
+		for (unsigned long i = 1; i < (1UL << order); i++) {
+			KASSERT(head[i].refcount == 1 && !page_test_flag(&head[i], PG_buddy),
+				"pfn %#lx is not an allocated page", pfn + i);
+			head[i].refcount = 0;
+		}
+		head->order = order;
+		free_pages(head, order);
+		pfn += 1UL << order;
+	}
+}

@@ -1,0 +1,119 @@
+/* Generic page-table walker (see pgwalk.h for the address diagram).
+ *
+ *   arch_pgd() --> [lvl 3 table] --e--> [lvl 2 table] --e--> [lvl 1] --e--> [PTE table]
+ *                                 \                                          | e = leaf
+ *                                  `-- block leaf (direct map): never entered v
+ *                                                                         4 KiB frame
+ * Tables are reached through the direct map (__va of the entry's address).
+ * Entries are written only with arch_set_pte(), which on arm64 performs
+ * break-before-make and on the host build mirrors leaves into real mmaps. */
+#include <pagoda/kernel.h>
+#include <asm/vmparam.h>
+#include <asm/tlbflush.h>
+#include "mm/pgwalk.h"
+#include "mm/vmstat.h"
+#include "mm/sparse.h"
+
+static pte_t *pgwalk_table(pte_t e) { return (pte_t *)__va(pte_pa(e)); }
+
+pte_t *pgwalk_lookup(unsigned long va, int *level)
+{
+	pte_t *table = arch_pgd();
+	int lvl = PT_LEVELS - 1;
+
+	for (;;) {
+		pte_t *ep = &table[pt_index(va, lvl)];
+		if (!pte_is_table(*ep, lvl)) {
+			*level = lvl;
+			return ep;
+		}
+		table = pgwalk_table(*ep);
+		lvl--;
+	}
+}
+
+pte_t *pgwalk_pte(unsigned long va)
+{
+	int level;
+	pte_t *ep = pgwalk_lookup(va, &level);
+	return level == 0 ? ep : NULL;
+}
+
+/* Install a fresh table below entry ep (level lvl); counts it. */
+static int pgwalk_new_table(unsigned long va, int lvl, pte_t *ep, pgwalk_alloc_t alloc)
+{
+	phys_addr_t pa = alloc();
+
+	if (!pa)
+		return -ENOMEM;
+	arch_set_pte(va, lvl, ep, pte_mk_table(pa));
+	mod_node_stat(NR_PAGE_TABLE_PAGES, 1);
+	if (pfn_valid(pa >> PAGE_SHIFT))            /* boot tables are flagged later */
+		page_set_flag(pfn_to_page(pa >> PAGE_SHIFT), PG_pgtable);
+	return 0;
+}
+
+int pgwalk_map_page(unsigned long va, phys_addr_t pa, enum pgprot prot, pgwalk_alloc_t alloc)
+{
+	pte_t *table = arch_pgd();
+
+	KASSERT(IS_ALIGNED(va, PAGE_SIZE) && IS_ALIGNED(pa, PAGE_SIZE),
+		"va %#lx pa %#llx", va, (unsigned long long)pa);
+	for (int lvl = PT_LEVELS - 1; lvl > 0; lvl--) {
+		pte_t *ep = &table[pt_index(va, lvl)];
+		if (pte_present(*ep) && !pte_is_table(*ep, lvl))
+			return -EEXIST;                 /* block mapping: not ours */
+		if (!pte_present(*ep)) {
+			int rc = pgwalk_new_table(va, lvl, ep, alloc);
+			if (rc)
+				return rc;
+		}
+		table = pgwalk_table(*ep);
+	}
+	table += pt_index(va, 0);
+	if (pte_present(*table))
+		return -EEXIST;
+	arch_set_pte(va, 0, table, pte_mk_leaf(pa, 0, prot));
+	return 0;
+}
+
+int pgwalk_remap_page(unsigned long va, phys_addr_t pa, enum pgprot prot, phys_addr_t *old_pa)
+{
+	pte_t *ep = pgwalk_pte(va);
+
+	if (!ep || !pte_present(*ep))
+		return -ENOENT;
+	*old_pa = pte_pa(*ep);
+	arch_set_pte(va, 0, ep, pte_mk_leaf(pa, 0, prot));
+	flush_tlb_kernel_range(va, va + PAGE_SIZE);
+	return 0;
+}
+
+int pgwalk_unmap_page(unsigned long va, phys_addr_t *old_pa)
+{
+	pte_t *ep = pgwalk_pte(va);
+
+	if (!ep || !pte_present(*ep))
+		return -ENOENT;
+	*old_pa = pte_pa(*ep);
+	arch_set_pte(va, 0, ep, 0);
+	flush_tlb_kernel_range(va, va + PAGE_SIZE);
+	return 0;
+}
+
+int pgwalk_tables(unsigned long va, phys_addr_t tables[PT_LEVELS])
+{
+	pte_t *table = arch_pgd();
+	int n = 0;
+
+	for (int lvl = PT_LEVELS - 1; lvl >= 0; lvl--) {
+		tables[n++] = __pa(table);
+		if (lvl == 0)
+			break;
+		pte_t e = table[pt_index(va, lvl)];
+		if (!pte_is_table(e, lvl))
+			break;
+		table = pgwalk_table(e);
+	}
+	return n;
+}

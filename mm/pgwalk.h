@@ -1,0 +1,39 @@
+/* Generic kernel page-table walker over the arch's asm/pgtable.h contract.
+ *
+ * Levels count from the leaf: 0 = PTE (4 KiB) ... PT_LEVELS-1 = root.
+ * A virtual address decodes (x86_64 and arm64 4K granule alike) as
+ *
+ *   | 47..39 | 38..30 | 29..21 | 20..12 | 11..0  |
+ *   |  lvl 3 |  lvl 2 |  lvl 1 |  lvl 0 | offset |     pt_index(va, level)
+ *
+ * The walker only ever maps base pages (level 0).  It never descends into
+ * or replaces a block (leaf) entry at a higher level, such as the arch's
+ * 1 GiB direct map: mapping under one fails with -EEXIST.  Intermediate
+ * tables come from a caller-supplied allocator (memblock at boot, the
+ * buddy allocator at run time) and are counted in nr_page_table_pages. */
+#ifndef MM_PGWALK_H
+#define MM_PGWALK_H
+#include <pagoda/types.h>
+#include <asm/pgtable.h>
+
+/* Returns the physical address of a zeroed page for a table, or 0. */
+typedef phys_addr_t (*pgwalk_alloc_t)(void);
+
+/* Follow tables from the root toward va; return the first entry that is
+ * not a table pointer (a leaf or a non-present entry) and its level. */
+pte_t *pgwalk_lookup(unsigned long va, int *level);
+/* The level-0 entry for va, or NULL if a table above it is missing or a
+ * block mapping covers va. */
+pte_t *pgwalk_pte(unsigned long va);
+/* Map the 4 KiB page va -> pa with prot, allocating tables with alloc.
+ * 0, -ENOMEM (alloc failed), -EEXIST (va already mapped, or under a block). */
+int pgwalk_map_page(unsigned long va, phys_addr_t pa, enum pgprot prot, pgwalk_alloc_t alloc);
+/* Point the present PTE of va at pa with prot, flush va from the TLB and
+ * return the old frame in *old_pa.  -ENOENT when va has no PTE. */
+int pgwalk_remap_page(unsigned long va, phys_addr_t pa, enum pgprot prot, phys_addr_t *old_pa);
+/* Clear the present PTE of va, flush it, return the old frame.  Tables stay. */
+int pgwalk_unmap_page(unsigned long va, phys_addr_t *old_pa);
+/* Physical addresses of the tables on the path to va's PTE, root first;
+ * returns how many exist (PT_LEVELS when the PTE table exists). */
+int pgwalk_tables(unsigned long va, phys_addr_t tables[PT_LEVELS]);
+#endif

@@ -1,0 +1,156 @@
+/* The sparse vmemmap: struct pages of section nr live at a fixed virtual
+ * address and are backed by 4 KiB frames mapped with base-page PTEs.
+ *
+ *   VMEMMAP_START
+ *   |  section 0: 2 MiB of VA   |  section 1  |  (hole: unmapped) | section 3 |
+ *   +---------------------------+-------------+-------------------+-----------+
+ *   | vm page 0 | ... | vm 511  |
+ *       |  one PTE each (RW, NX)
+ *       v
+ *   frame: 64 struct pages = the descriptors of 256 KiB of RAM
+ *
+ * Base pages only (no 2 MiB PMD mapping), so HugeTLB Vmemmap Optimization
+ * can later remap a single tail vmemmap page read-only onto a shared frame
+ * with pgwalk_remap_page() and free the old frame. */
+#include <pagoda/kernel.h>
+#include <pagoda/shell.h>
+#include <asm/vmparam.h>
+#include "mm/sparse_vmemmap.h"
+#include "mm/memblock.h"
+#include "mm/mm_internal.h"
+
+BUILD_BUG_ON(VMEMMAP_PAGES_PER_SECTION * PAGE_SIZE != PAGES_PER_SECTION * sizeof(struct page));
+
+static void vmemmap_charge(const struct vmemmap_alloc *a, long pages)
+{
+	if (a->counter < NR_VM_NODE_STAT_ITEMS)
+		mod_node_stat(a->counter, pages);
+}
+
+void vmemmap_depopulate_section(unsigned long nr, const struct vmemmap_alloc *a)
+{
+	unsigned long va = vmemmap_section_va(nr);
+
+	for (unsigned long i = 0; i < VMEMMAP_PAGES_PER_SECTION; i++, va += PAGE_SIZE) {
+		phys_addr_t old;
+		if (pgwalk_unmap_page(va, &old))
+			continue;
+		a->unframe(old, a->ctx);
+		vmemmap_charge(a, -1);
+	}
+}
+
+int vmemmap_populate_section(unsigned long nr, const struct vmemmap_alloc *a)
+{
+	unsigned long va = vmemmap_section_va(nr);
+
+	for (unsigned long i = 0; i < VMEMMAP_PAGES_PER_SECTION; i++, va += PAGE_SIZE) {
+		phys_addr_t pa = a->frame(a->ctx);
+		int rc = pa ? pgwalk_map_page(va, pa, PROT_KERNEL_RW, a->table) : -ENOMEM;
+
+		if (rc) {
+			if (pa)
+				a->unframe(pa, a->ctx);
+			vmemmap_depopulate_section(nr, a);
+			return rc;
+		}
+		vmemmap_charge(a, 1);
+	}
+	return 0;
+}
+
+static phys_addr_t vmemmap_memblock_frame(void *ctx) { return memblock_alloc_phys(PAGE_SIZE, PAGE_SIZE); }
+static void vmemmap_memblock_unframe(phys_addr_t pa, void *ctx)
+{
+	panic("boot vmemmap frame %#llx cannot be returned", (unsigned long long)pa);
+}
+static phys_addr_t vmemmap_memblock_table(void) { return mm_alloc_meta_page(); }
+
+void vmemmap_populate_early(void)
+{
+	static const struct vmemmap_alloc boot = {
+		.frame = vmemmap_memblock_frame,
+		.unframe = vmemmap_memblock_unframe,
+		.table = vmemmap_memblock_table,
+		.counter = NR_MEMMAP_BOOT_PAGES,
+	};
+	unsigned long nr;
+	struct mem_section *ms;
+
+	for_each_present_section(nr, ms)
+		if (vmemmap_populate_section(nr, &boot))
+			panic("vmemmap of section %lu: a leaf mapping is in the way", nr);
+}
+
+/* Flag frame pfn (already PG_reserved: it came from memblock). */
+static void vmemmap_flag_frame(phys_addr_t pa, enum pageflags f)
+{
+	unsigned long pfn = pa >> PAGE_SHIFT;
+	if (pfn_valid(pfn))
+		page_set_flag(pfn_to_page(pfn), f);
+}
+
+void vmemmap_mark_early_frames(void)
+{
+	unsigned long nr;
+	struct mem_section *ms;
+
+	for_each_present_section(nr, ms) {
+		unsigned long va = vmemmap_section_va(nr);
+		for (unsigned long i = 0; i < VMEMMAP_PAGES_PER_SECTION; i++, va += PAGE_SIZE) {
+			phys_addr_t tables[PT_LEVELS];
+			int n = pgwalk_tables(va, tables);
+			pte_t *ep = pgwalk_pte(va);
+
+			vmemmap_flag_frame(pte_pa(*ep), PG_memmap);
+			for (int l = 1; l < n; l++)          /* tables[0] is the arch's root */
+				vmemmap_flag_frame(tables[l], PG_pgtable);
+		}
+	}
+}
+
+/* Print one row per vmemmap page holding the struct pages of [first, last]:
+ * "0x<va> -> pfn 0x<frame> RW|RO", plus "shared with 0x<va>" naming the
+ * first earlier row mapped to the same frame (HVO's shared tail page). */
+static void vmemmap_print_rows(unsigned long va_start, unsigned long va_end)
+{
+	for (unsigned long va = va_start; va < va_end; va += PAGE_SIZE) {
+		pte_t *ep = pgwalk_pte(va);
+		unsigned long other;
+
+		if (!ep || !pte_present(*ep)) {
+			printk("%#lx -> none\n", va);
+			continue;
+		}
+		printk("%#lx -> pfn %#llx %s", va, (unsigned long long)(pte_pa(*ep) >> PAGE_SHIFT),
+		       pte_writable(*ep) ? "RW" : "RO");
+		for (other = va_start; other < va; other += PAGE_SIZE) {
+			pte_t *op = pgwalk_pte(other);
+			if (op && pte_present(*op) && pte_pa(*op) == pte_pa(*ep))
+				break;
+		}
+		printk(other < va ? " shared with %#lx\n" : "\n", other);
+	}
+}
+
+/* vmemmap PFN: the vmemmap pages of the (huge) page containing PFN. */
+static int vmemmap_cmd(int argc, char **argv)
+{
+	struct page *page, *head;
+	unsigned long nr = 1;
+	u64 pfn;
+
+	if (argc != 2 || kstrtou64(argv[1], 0, &pfn))
+		return shell_error("usage: vmemmap PFN");
+	if (!pfn_valid(pfn))
+		return shell_error("pfn %#llx has no struct page (not pfn_valid)",
+				   (unsigned long long)pfn);
+	page = pfn_to_page(pfn);
+	head = compound_head(page);
+	if (page_test_flag(head, PG_head))
+		nr = 1UL << head->compound_order;
+	vmemmap_print_rows(ALIGN_DOWN((unsigned long)head, PAGE_SIZE),
+			   ALIGN_UP((unsigned long)(head + nr), PAGE_SIZE));
+	return 0;
+}
+SHELL_CMD("vmemmap", "vmemmap PFN", "show the vmemmap pages (va -> frame, RW/RO) of a page", vmemmap_cmd);

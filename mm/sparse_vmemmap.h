@@ -1,0 +1,39 @@
+/* Populating the vmemmap (struct page array) of a section. */
+#ifndef MM_SPARSE_VMEMMAP_H
+#define MM_SPARSE_VMEMMAP_H
+#include <pagoda/types.h>
+#include "mm/pgwalk.h"
+#include "mm/vmstat.h"
+
+/* Where a section's memmap frames and page tables come from, and which
+ * counter the frames are charged to:
+ *   boot:                memblock, NR_MEMMAP_BOOT_PAGES
+ *   hot-add:             buddy,    NR_MEMMAP_PAGES
+ *   memmap-on-memory:    the block's own first pages (altmap), counter
+ *                        NR_VM_NODE_STAT_ITEMS = charged to no counter. */
+struct vmemmap_alloc {
+	phys_addr_t (*frame)(void *ctx);    /* one page for struct pages, or 0 */
+	void (*unframe)(phys_addr_t pa, void *ctx);   /* give a frame back (undo) */
+	pgwalk_alloc_t table;
+	void *ctx;
+	enum node_stat_item counter;
+};
+
+static inline unsigned long vmemmap_section_va(unsigned long nr);
+/* Map the 512 vmemmap pages of section nr read-write.  0 or -ENOMEM, in
+ * which case every page mapped so far is unmapped and given back. */
+int vmemmap_populate_section(unsigned long nr, const struct vmemmap_alloc *a);
+/* Unmap the vmemmap of section nr, handing each frame to a->unframe and
+ * uncharging a->counter.  Page tables stay (they are shared). */
+void vmemmap_depopulate_section(unsigned long nr, const struct vmemmap_alloc *a);
+/* Boot: populate every present section from memblock. */
+void vmemmap_populate_early(void);
+/* Boot: flag the memmap frames PG_memmap and their page tables PG_pgtable. */
+void vmemmap_mark_early_frames(void);
+
+#include "mm/sparse.h"
+static inline unsigned long vmemmap_section_va(unsigned long nr)
+{
+	return (unsigned long)pfn_to_page(section_nr_to_pfn(nr));
+}
+#endif
