@@ -7,15 +7,23 @@
 #ifndef ASM_VMPARAM_H
 #define ASM_VMPARAM_H
 
+/* _AC(0x10, UL): a constant usable from C and from assembly (entry.S). */
+#ifdef __ASSEMBLER__
+#define _AC(x, y)          x
+#else
+#define __AC(x, y)         x##y
+#define _AC(x, y)          __AC(x, y)
+#endif
+
 #define ARCH_NAME          "x86_64"
 #define PAGE_SHIFT         12
-#define PAGE_SIZE          (1UL << PAGE_SHIFT)
+#define PAGE_SIZE          (_AC(1, UL) << PAGE_SHIFT)
 #define PAGE_MASK          (~(PAGE_SIZE - 1))
-#define PAGE_OFFSET        0xffff888000000000UL
-#define VMEMMAP_START      0xffffea0000000000UL
-#define VMEMMAP_SIZE       (1UL << 40)
-#define KIMAGE_VADDR       0xffffffff80000000UL
-#define KIMAGE_PADDR       0x200000UL           /* load address (2 MiB) */
+#define PAGE_OFFSET        _AC(0xffff888000000000, UL)
+#define VMEMMAP_START      _AC(0xffffea0000000000, UL)
+#define VMEMMAP_SIZE       (_AC(1, UL) << 40)
+#define KIMAGE_VADDR       _AC(0xffffffff80000000, UL)
+#define KIMAGE_PADDR       _AC(0x200000, UL)         /* load address (2 MiB) */
 #define MAX_PHYSMEM_BITS   46
 /* Huge page sizes as buddy orders: 2 MiB (PMD), 1 GiB (PUD). */
 #define HUGEPAGE_ORDERS    { 9, 18 }

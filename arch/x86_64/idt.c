@@ -1,0 +1,52 @@
+/* IDT: interrupt gates for the 32 exception vectors.
+ *
+ * Gate (16 bytes): handler offset split 0..15 / 16..31 / 32..63, code
+ * selector, IST slot, type 0xE (interrupt gate: IF cleared on entry), P.
+ * Vectors 32..255 are left out (limit covers 32 gates): Pagoda polls its
+ * devices with interrupts disabled, so any of them is a #GP. */
+#include <pagoda/kernel.h>
+#include <asm/cpu.h>
+#include <asm/boot.h>
+#include <asm/desc.h>
+
+#define NR_EXCEPTIONS 32
+
+struct idt_gate {
+	u16 off_lo;
+	u16 sel;
+	u8 ist;
+	u8 type_attr;
+	u16 off_mid;
+	u32 off_hi;
+	u32 reserved;
+} __packed;
+BUILD_BUG_ON(sizeof(struct idt_gate) != 16);
+
+extern const u64 exc_stub_table[NR_EXCEPTIONS];     /* vectors.S */
+static struct idt_gate idt[NR_EXCEPTIONS] __aligned(16);
+
+/* IST slot for vector v: 0 (current stack) unless the stack is suspect. */
+static u8 idt_ist_for(int v)
+{
+	switch (v) {
+	case 2:  return IST_NMI;
+	case 8:  return IST_DF;
+	case 18: return IST_MC;
+	default: return 0;
+	}
+}
+
+/* Fill and load the IDT. */
+void idt_init(void)
+{
+	for (int v = 0; v < NR_EXCEPTIONS; v++) {
+		u64 h = exc_stub_table[v];
+		idt[v] = (struct idt_gate){
+			.off_lo = h & 0xffff, .sel = KERNEL_CS, .ist = idt_ist_for(v),
+			.type_attr = 0x8e, .off_mid = (h >> 16) & 0xffff,
+			.off_hi = h >> 32,
+		};
+	}
+	struct { u16 limit; u64 base; } __packed idtr = { sizeof(idt) - 1, (u64)idt };
+	asm volatile("lidt %0" : : "m"(idtr));
+}

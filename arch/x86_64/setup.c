@@ -1,0 +1,39 @@
+/* x86_64 C entry: from the boot page tables to kmain().
+ *
+ *   entry.S (long mode, higher half, boot stack)
+ *     -> x86_start: COM1, GDT/TSS, IDT, multiboot2 -> bootinfo,
+ *        final page tables (W^X image, direct map, no identity map),
+ *        reserve the image and the low 1 MiB -> kmain()
+ */
+#include <pagoda/kernel.h>
+#include <pagoda/arch.h>
+#include <pagoda/bootinfo.h>
+#include <pagoda/acpi.h>
+#include <asm/vmparam.h>
+#include <asm/boot.h>
+#include <boot/multiboot2.h>
+
+void x86_start(void);
+
+void x86_start(void)
+{
+	uart_init();
+	gdt_init();
+	idt_init();
+	printk("multiboot2: info at 0x%x, %u bytes copied\n", mb2_phys, mb2_copy_len);
+	if (multiboot2_parse(mb2_copy, mb2_copy_len, arch_kimage_pa(mb2_copy), &bootinfo))
+		panic("no usable multiboot2 information at 0x%x", mb2_phys);
+	kmap_init();
+	/* The image with its bss (boot page tables, stacks, the MBI copy). */
+	bootinfo_add_reserved(&bootinfo, arch_kimage_pa(_text), _end - _text);
+	/* As Linux: the first 1 MiB holds BIOS data, the EBDA and option ROMs. */
+	bootinfo_add_reserved(&bootinfo, 0, SZ_1M);
+	kmain();
+}
+
+/* Timer and ACPI power control; runs after mm_init(). */
+void arch_late_init(void)
+{
+	tsc_calibrate();
+	x86_acpi_init(bootinfo.acpi_rsdp);
+}
