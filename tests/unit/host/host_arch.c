@@ -1,0 +1,152 @@
+/* The host implementation of the arch contract mm/ uses, on simulated RAM.
+ *
+ *   memfd (sparse, size = end of the firmware map)      "physical memory"
+ *     |-- mmap MAP_SHARED at host_page_offset            the direct map (__va)
+ *     `-- mmap MAP_SHARED|MAP_FIXED, one page at a time,
+ *         at host_vmemmap_start + x when arch_set_pte()
+ *         installs a level-0 leaf for that va            the vmemmap
+ *
+ * Page tables are ordinary simulated frames with x86_64 encodings; the root
+ * is the first page of the simulated kernel image, the second page holds
+ * 1 GiB block entries for the direct map (so the walker can be shown to
+ * refuse them). */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <pagoda/bootinfo.h>
+#include <pagoda/cmdline.h>
+#include <pagoda/mm.h>
+#include <pagoda/vmstat.h>
+#include <asm/pgtable.h>
+#include <asm/tlbflush.h>
+#include "host_mm.h"
+#include "mm/memblock.h"
+
+unsigned long host_page_offset;
+unsigned long host_vmemmap_start;
+static int host_memfd = -1;
+static phys_addr_t host_pgd_pa;
+
+pte_t *arch_pgd(void) { return __va(host_pgd_pa); }
+
+static bool host_in_vmemmap(unsigned long va)
+{
+	return va >= host_vmemmap_start && va < host_vmemmap_start + VMEMMAP_SIZE;
+}
+
+void arch_set_pte(unsigned long va, int level, pte_t *ptep, pte_t val)
+{
+	void *p;
+
+	*(volatile pte_t *)ptep = val;
+	if (level != 0 || !host_in_vmemmap(va))
+		return;
+	if (pte_present(val))
+		p = mmap((void *)va, PAGE_SIZE, PROT_READ | (pte_writable(val) ? PROT_WRITE : 0),
+			 MAP_SHARED | MAP_FIXED, host_memfd, (off_t)pte_pa(val));
+	else
+		p = mmap((void *)va, PAGE_SIZE, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		perror("arch_set_pte: mmap");
+		abort();
+	}
+}
+
+void flush_tlb_kernel_range(unsigned long start, unsigned long end)
+{
+	unsigned long pages = (end - start + PAGE_SIZE - 1) / PAGE_SIZE;
+
+	if (pages > TLB_FLUSH_ALL_THRESHOLD)
+		count_vm_event(NR_TLB_LOCAL_FLUSH_ALL);
+	else
+		count_vm_events(NR_TLB_LOCAL_FLUSH_ONE, pages);
+}
+
+void flush_tlb_all(void) { count_vm_event(NR_TLB_LOCAL_FLUSH_ALL); }
+
+/* A PROT_NONE reservation of size bytes aligned to align. */
+static unsigned long host_reserve(u64 size, u64 align)
+{
+	void *p = mmap(NULL, size + align, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		perror("host_reserve");
+		abort();
+	}
+	return ALIGN_UP((unsigned long)p, align);
+}
+
+static void host_map_phys(u64 phys_size)
+{
+	host_memfd = memfd_create("pagoda-phys", 0);
+	if (host_memfd < 0 || ftruncate(host_memfd, (off_t)phys_size)) {
+		perror("host_map_phys: memfd");
+		abort();
+	}
+	host_page_offset = host_reserve(phys_size, SZ_1G);
+	if (mmap((void *)host_page_offset, phys_size, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, host_memfd, 0) == MAP_FAILED) {
+		perror("host_map_phys: mmap");
+		abort();
+	}
+	host_vmemmap_start = host_reserve(VMEMMAP_SIZE, SZ_1G);
+}
+
+/* Root table at kbase, a level-2 table of 1 GiB direct-map blocks at kbase + 4K. */
+static void host_build_pgd(phys_addr_t kbase, u64 phys_size)
+{
+	pte_t *pgd, *pud;
+
+	host_pgd_pa = kbase;
+	pgd = __va(kbase);
+	pud = __va(kbase + PAGE_SIZE);
+	memset(pgd, 0, 2 * PAGE_SIZE);
+	pgd[pt_index(host_page_offset, 3)] = pte_mk_table(kbase + PAGE_SIZE);
+	for (u64 off = 0; off < phys_size; off += SZ_1G) {
+		if (pt_index(host_page_offset + off, 3) != pt_index(host_page_offset, 3))
+			break;                  /* one PGD slot of blocks is enough here */
+		pud[pt_index(host_page_offset + off, 2)] = pte_mk_leaf(off, 2, PROT_KERNEL_RW);
+	}
+}
+
+static void host_fill_bootinfo(u64 mem_bytes, const struct host_mm_opts *o,
+			       phys_addr_t kbase, u64 ksize)
+{
+	memset(&bootinfo, 0, sizeof(bootinfo));
+	if (o->nr_map == 0)
+		bootinfo_add_mem(&bootinfo, 0, mem_bytes, BOOT_MEM_USABLE);
+	for (int i = 0; i < o->nr_map; i++)
+		bootinfo_add_mem(&bootinfo, o->map[i].base, o->map[i].size, o->map[i].type);
+	bootinfo_add_reserved(&bootinfo, kbase, ksize);
+	for (int i = 0; i < o->nr_reserved; i++)
+		bootinfo_add_reserved(&bootinfo, o->reserved[i].base, o->reserved[i].size);
+	snprintf(bootinfo.cmdline, sizeof(bootinfo.cmdline), "%s", o->cmdline ? o->cmdline : "");
+	bootinfo.firmware = "host";
+	bootinfo.loader = "host_mm_boot";
+}
+
+void host_mm_boot(u64 mem_bytes, const struct host_mm_opts *opts)
+{
+	static const struct host_mm_opts none;
+	const struct host_mm_opts *o = opts ? opts : &none;
+	phys_addr_t kbase = o->kernel_base ? o->kernel_base : SZ_2M;
+	u64 ksize = o->kernel_size ? o->kernel_size : SZ_2M;
+	u64 phys_size = mem_bytes;
+
+	for (int i = 0; i < o->nr_map; i++)
+		phys_size = MAX(phys_size, o->map[i].base + o->map[i].size);
+	host_map_phys(phys_size);
+	host_build_pgd(kbase, phys_size);
+	host_fill_bootinfo(mem_bytes, o, kbase, ksize);
+	host_printk_quiet = o->quiet;
+	cmdline_parse(bootinfo.cmdline);
+	if (o->memblock_only)
+		memblock_init(&bootinfo);
+	else
+		mm_init(&bootinfo);
+	host_printk_quiet = false;
+}

@@ -1,0 +1,68 @@
+/* Host test seams for mm/: boot the real mm_init() on simulated memory,
+ * catch panics, read pseudo-files and run shell verbs and selftests.
+ *
+ *   host_mm_boot(mem_bytes, opts)
+ *     memfd (sparse file) = physical memory [0, max end of the map)
+ *     bootinfo: usable [0, mem_bytes) (or opts->map), kernel image reserved
+ *       at opts->kernel_base (default 2 MiB, 2 MiB long; its first page is
+ *       the root page table, its second a 1 GiB-block "direct map" table)
+ *     cmdline_parse(opts->cmdline); mm_init(&bootinfo)
+ *
+ * mm state is global and boots once per process: run each configuration
+ * in its own child with host_scenario(). */
+#ifndef HOST_MM_H
+#define HOST_MM_H
+#include <setjmp.h>
+#include <pagoda/types.h>
+#include <pagoda/bootinfo.h>
+
+#define HOST_MAP_MAX 16
+
+struct host_mm_opts {
+	const char *cmdline;                       /* e.g. "mem=256M page_poison=off" */
+	struct boot_mem_range map[HOST_MAP_MAX];   /* firmware map; empty: usable [0, mem) */
+	int nr_map;
+	struct boot_mem_range reserved[HOST_MAP_MAX];   /* extra bootinfo.reserved */
+	int nr_reserved;
+	phys_addr_t kernel_base;                   /* 0: 2 MiB */
+	u64 kernel_size;                           /* 0: 2 MiB */
+	bool quiet;                                /* suppress printk during boot */
+	bool memblock_only;                        /* stop after memblock_init() */
+};
+
+void host_mm_boot(u64 mem_bytes, const struct host_mm_opts *opts);
+
+/* printk capture: when non-NULL, printk appends here instead of stdout. */
+extern char *host_printk_buf;
+extern size_t host_printk_size;
+extern bool host_printk_quiet;
+
+/* Panic catching: HOST_EXPECT_PANIC(stmt) is true if stmt panicked; the
+ * message is in host_panic_msg. */
+extern jmp_buf *host_panic_jmp;
+extern char host_panic_msg[512];
+#define HOST_EXPECT_PANIC(stmt) ({ jmp_buf __jb; bool __p = false; \
+	host_panic_jmp = &__jb; if (setjmp(__jb) == 0) { stmt; } else { __p = true; } \
+	host_panic_jmp = NULL; __p; })
+
+/* Print pseudo-file path into buf (NUL-terminated).  0 or -ENOENT. */
+int host_cat(const char *path, char *buf, size_t size);
+/* Value of "name value" or "Name:  value kB" line in text, or -1. */
+long host_field(const char *text, const char *name);
+/* Run one shell line against the SHELL_CMD table, output captured in buf. */
+int host_shell(const char *line, char *buf, size_t size);
+/* Run the SELFTESTs whose name starts with prefix (all for ""); returns failures. */
+int host_selftests(const char *prefix, int *ran);
+/* Is the byte at va writable / readable right now (probes in a child)? */
+bool host_probe_write(unsigned long va);
+bool host_probe_read(unsigned long va);
+
+/* TAP across forked children (counters in shared memory). */
+void host_tap_init(void);
+void host_ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int host_tap_done(void);
+/* Run fn in a child process; a crash or panic is reported as "not ok". */
+void host_scenario(const char *name, void (*fn)(void));
+/* Nanoseconds from a monotonic clock. */
+u64 host_now_ns(void);
+#endif
