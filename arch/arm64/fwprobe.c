@@ -1,0 +1,178 @@
+/* Find the console UART and the PSCI conduit in what the firmware gave us.
+ *
+ *   DTB (UEFI config table)          ACPI (RSDP -> XSDT)
+ *   node compatible "arm,pl011"      SPCR: base address (GAS @ 40)
+ *     reg = <hi lo ...>
+ *   node compatible "arm,psci*"      FADT: ARM boot flags @ 129
+ *     method = "hvc" | "smc"           bit 0 PSCI compliant, bit 1 use HVC
+ *
+ * QEMU virt with AAVMF gives ACPI only; other firmware may give a DTB.
+ * Without either: PL011 at 0x09000000 and PSCI over HVC (QEMU virt).
+ * Runs before the kernel's page tables (firmware identity map, load
+ * address): plain loops, no pointer tables, results are plain values. */
+#include "arm64.h"
+
+static u32 be32(const void *p)
+{
+	const u8 *b = p;
+	return (u32)b[0] << 24 | (u32)b[1] << 16 | (u32)b[2] << 8 | b[3];
+}
+static u64 le_read(const void *p, int n)
+{
+	const u8 *b = p;
+	u64 v = 0;
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | b[i];
+	return v;
+}
+static bool str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+static bool str_prefix(const char *s, const char *pre)
+{
+	while (*pre && *s == *pre)
+		s++, pre++;
+	return !*pre;
+}
+/* Does the FDT string list [v, v+len) hold an entry starting with want
+ * (whole entry when exact)? */
+static bool fdt_strlist_has(const char *v, u32 len, const char *want, bool exact)
+{
+	for (u32 i = 0; i < len; ) {
+		const char *s = v + i;
+		if (exact ? str_eq(s, want) : str_prefix(s, want))
+			return true;
+		while (i < len && v[i])
+			i++;
+		i++;
+	}
+	return false;
+}
+
+#define FDT_MAGIC      0xd00dfeed
+#define FDT_BEGIN_NODE 1
+#define FDT_END_NODE   2
+#define FDT_PROP       3
+#define FDT_NOP        4
+#define FDT_END        9
+
+u64 fdt_total_size(const void *dtb)
+{
+	if (!dtb || be32(dtb) != FDT_MAGIC)
+		return 0;
+	return be32((const u8 *)dtb + 4);
+}
+
+/* Per-node facts gathered from its properties. */
+struct fdt_node_state { bool pl011, psci; u64 reg; int method; };
+
+/* Apply a finished node's facts to arm64_boot (first PL011, first PSCI). */
+static void fdt_node_done(struct fdt_node_state *n)
+{
+	if (n->pl011 && n->reg && arm64_boot.uart_src == FW_SRC_DEFAULT) {
+		arm64_boot.uart_pa = n->reg;
+		arm64_boot.uart_src = FW_SRC_DTB;
+	}
+	if (n->psci && n->method && arm64_boot.psci_src == FW_SRC_DEFAULT) {
+		arm64_boot.psci_conduit = n->method;
+		arm64_boot.psci_src = FW_SRC_DTB;
+	}
+	*n = (struct fdt_node_state){ 0 };
+}
+
+/* One property of the current node (QEMU's root has #address-cells = 2). */
+static void fdt_prop(struct fdt_node_state *n, const char *name,
+		     const char *v, u32 len)
+{
+	if (str_eq(name, "compatible")) {
+		n->pl011 |= fdt_strlist_has(v, len, "arm,pl011", true);
+		n->psci |= fdt_strlist_has(v, len, "arm,psci", false);
+	} else if (str_eq(name, "reg") && len >= 8) {
+		n->reg = (u64)be32(v) << 32 | be32(v + 4);
+	} else if (str_eq(name, "method")) {
+		if (str_eq(v, "hvc"))
+			n->method = PSCI_CONDUIT_HVC;
+		else if (str_eq(v, "smc"))
+			n->method = PSCI_CONDUIT_SMC;
+	}
+}
+
+/* Walk the structure block once, node by node. */
+static void fdt_probe(const u8 *fdt)
+{
+	const u8 *p = fdt + be32(fdt + 8), *end = p + be32(fdt + 36);
+	const char *strings = (const char *)fdt + be32(fdt + 12);
+	struct fdt_node_state n = { 0 };
+
+	while (p + 4 <= end) {
+		u32 tok = be32(p);
+		p += 4;
+		if (tok == FDT_BEGIN_NODE || tok == FDT_END_NODE) {
+			fdt_node_done(&n);
+			if (tok == FDT_BEGIN_NODE) {
+				while (*p)
+					p++;
+				p = fdt + ALIGN_UP((u64)(p + 1 - fdt), 4);
+			}
+		} else if (tok == FDT_PROP) {
+			u32 len = be32(p), nameoff = be32(p + 4);
+			fdt_prop(&n, strings + nameoff, (const char *)p + 8, len);
+			p = fdt + ALIGN_UP((u64)(p + 8 + len - fdt), 4);
+		} else if (tok != FDT_NOP) {
+			break;
+		}
+	}
+}
+
+/* The ACPI table with signature sig (4 chars) from the RSDP, or NULL. */
+static const u8 *acpi_find(const u8 *rsdp, const char *sig)
+{
+	bool x = rsdp[15] >= 2;
+	const u8 *sdt = (const u8 *)(uintptr_t)(x ? le_read(rsdp + 24, 8)
+						   : le_read(rsdp + 16, 4));
+	int esz = x ? 8 : 4;
+	u32 len = le_read(sdt + 4, 4);
+
+	for (u32 off = 36; off + esz <= len; off += esz) {
+		const u8 *t = (const u8 *)(uintptr_t)le_read(sdt + off, esz);
+		if (t[0] == sig[0] && t[1] == sig[1] && t[2] == sig[2] && t[3] == sig[3])
+			return t;
+	}
+	return NULL;
+}
+
+/* SPCR gives the console, the FADT the PSCI conduit. */
+static void acpi_probe(const u8 *rsdp)
+{
+	const u8 *spcr = acpi_find(rsdp, "SPCR");
+	const u8 *fadt = acpi_find(rsdp, "FACP");
+
+	if (spcr && arm64_boot.uart_src == FW_SRC_DEFAULT && spcr[40] == 0) {
+		arm64_boot.uart_pa = le_read(spcr + 44, 8);
+		arm64_boot.uart_src = FW_SRC_ACPI;
+	}
+	if (fadt && le_read(fadt + 4, 4) >= 131 && arm64_boot.psci_src == FW_SRC_DEFAULT) {
+		u32 flags = le_read(fadt + 129, 2);
+		if (flags & 1) {
+			arm64_boot.psci_conduit = (flags & 2) ? PSCI_CONDUIT_HVC
+							      : PSCI_CONDUIT_SMC;
+			arm64_boot.psci_src = FW_SRC_ACPI;
+		}
+	}
+}
+
+void arm64_fw_probe(phys_addr_t dtb, phys_addr_t rsdp)
+{
+	arm64_boot.uart_pa = PL011_DEFAULT_PA;
+	arm64_boot.uart_src = FW_SRC_DEFAULT;
+	arm64_boot.psci_conduit = PSCI_CONDUIT_HVC;
+	arm64_boot.psci_src = FW_SRC_DEFAULT;
+	arm64_boot.dtb_size = fdt_total_size((const void *)(uintptr_t)dtb);
+	if (arm64_boot.dtb_size)
+		fdt_probe((const u8 *)(uintptr_t)dtb);
+	if (rsdp)
+		acpi_probe((const u8 *)(uintptr_t)rsdp);
+}

@@ -1,0 +1,103 @@
+/* arm64 page-table entries for the generic walker (mm/pgwalk.c).
+ * Same API as every arch; 4 KiB granule, 48-bit VA.
+ *
+ * Levels are numbered from the leaf: 0 = L3 (4 KiB page), 1 = L2 (2 MiB
+ * block), 2 = L1 (1 GiB block), 3 = L0 (table only).  512 entries each.
+ *
+ *   63..59 58..55 54  53  52   51  50..48 47.........12 11 10  9..8 7..6 5  4..2   1  0
+ *   ignored sw    UXN PXN Cont DBM res0   output addr   nG AF  SH   AP   NS Attr  T  V
+ *
+ *   bits[1:0]: 0b11 table (levels 1..3) or page (level 0); 0b01 block
+ *   AP[2] (bit 7) = read-only; AP[1] (bit 6) = EL0 access (never set)
+ *   AttrIndx selects MAIR_EL1 byte: MT_DEVICE_nGnRnE or MT_NORMAL
+ */
+#ifndef ASM_PGTABLE_H
+#define ASM_PGTABLE_H
+#include <pagoda/types.h>
+#include "vmparam.h"
+
+typedef u64 pte_t;
+
+#define PT_LEVELS     4
+#define PT_ENTRIES    512
+#define PT_LEAF_LEVELS_MAX 2     /* leaves allowed at levels 0, 1, 2 */
+
+#define PTE_VALID     (1UL << 0)
+#define PTE_TABLE     (1UL << 1)     /* table (level>0) or page (level 0) */
+#define PTE_ATTRINDX(i) ((u64)(i) << 2)
+#define PTE_ATTRINDX_MASK (7UL << 2)
+#define PTE_RDONLY    (1UL << 7)     /* AP[2] */
+#define PTE_USER      (1UL << 6)     /* AP[1] */
+#define PTE_SH_INNER  (3UL << 8)
+#define PTE_AF        (1UL << 10)
+#define PTE_NG        (1UL << 11)
+#define PTE_CONT      (1UL << 52)
+#define PTE_PXN       (1UL << 53)
+#define PTE_UXN       (1UL << 54)
+#define PTE_ADDR      0x0000fffffffff000UL
+
+/* MAIR_EL1 attribute indices and encodings. */
+#define MT_DEVICE_nGnRnE 0
+#define MT_NORMAL        1
+#define MT_NORMAL_NC     2
+#define MAIR_VALUE       ((0x00UL << (8 * MT_DEVICE_nGnRnE)) | \
+			  (0xffUL << (8 * MT_NORMAL)) | \
+			  (0x44UL << (8 * MT_NORMAL_NC)))
+
+/* Protections the generic code asks for. */
+enum pgprot {
+	PROT_KERNEL_RW,          /* data: RW, PXN+UXN */
+	PROT_KERNEL_RO,          /* rodata, shared vmemmap: RO, PXN+UXN */
+	PROT_KERNEL_RX,          /* text: RO, EL1-executable (UXN) */
+	PROT_DEVICE,             /* MMIO: RW, XN, Device-nGnRnE */
+};
+
+static inline unsigned pt_index(unsigned long va, int level)
+{
+	return (va >> (PAGE_SHIFT + 9 * level)) & (PT_ENTRIES - 1);
+}
+static inline unsigned long pt_level_size(int level)
+{
+	return 1UL << (PAGE_SHIFT + 9 * level);
+}
+static inline bool pte_present(pte_t e) { return e & PTE_VALID; }
+/* An entry at level > 0 that points to a next-level table. */
+static inline bool pte_is_table(pte_t e, int level)
+{
+	return level > 0 && (e & (PTE_VALID | PTE_TABLE)) == (PTE_VALID | PTE_TABLE);
+}
+static inline phys_addr_t pte_pa(pte_t e) { return e & PTE_ADDR; }
+static inline bool pte_writable(pte_t e) { return (e & PTE_VALID) && !(e & PTE_RDONLY); }
+
+static inline pte_t pte_mk_table(phys_addr_t table_pa)
+{
+	return (table_pa & PTE_ADDR) | PTE_VALID | PTE_TABLE;
+}
+/* A leaf (page at level 0, block at levels 1-2) mapping pa with prot. */
+static inline pte_t pte_mk_leaf(phys_addr_t pa, int level, enum pgprot prot)
+{
+	pte_t e = (pa & PTE_ADDR) | PTE_VALID | PTE_AF;
+	if (level == 0)
+		e |= PTE_TABLE;
+	switch (prot) {
+	case PROT_KERNEL_RW:
+		e |= PTE_ATTRINDX(MT_NORMAL) | PTE_SH_INNER | PTE_PXN | PTE_UXN; break;
+	case PROT_KERNEL_RO:
+		e |= PTE_ATTRINDX(MT_NORMAL) | PTE_SH_INNER | PTE_RDONLY | PTE_PXN | PTE_UXN; break;
+	case PROT_KERNEL_RX:
+		e |= PTE_ATTRINDX(MT_NORMAL) | PTE_SH_INNER | PTE_RDONLY | PTE_UXN; break;
+	case PROT_DEVICE:
+		e |= PTE_ATTRINDX(MT_DEVICE_nGnRnE) | PTE_PXN | PTE_UXN; break;
+	}
+	return e;
+}
+
+/* Root of the kernel (TTBR1) page tables, a direct-map pointer. */
+pte_t *arch_pgd(void);
+/* Store entry val at *ptep, which maps va at the given level, following
+ * break-before-make when a live entry changes its output address or
+ * switches between block and table: invalid entry, DSB ISHST, TLBI, DSB
+ * ISH, ISB, then the new entry.  The caller still flushes the TLB for
+ * other changes (tlbflush.h), as on every arch.  (arch/arm64/pgtable.c) */
+void arch_set_pte(unsigned long va, int level, pte_t *ptep, pte_t val);
+#endif

@@ -1,0 +1,156 @@
+/* The kernel's boot page tables (TTBR1) and the switch idmap (TTBR0).
+ *
+ *   TTBR1 (kernel, 48-bit VA, 4 KiB granule)
+ *     PAGE_OFFSET + pa    every RAM range of the UEFI map (merged), with
+ *                         1 GiB / 2 MiB blocks where aligned, else pages;
+ *                         Normal WB, RW, XN
+ *     KIMAGE_VADDR + off  the image, 4 KiB pages, W^X:
+ *                         [_text, _etext) RX, [_rodata, _erodata) RO XN,
+ *                         [_data, _end) RW XN
+ *     IOMAP_START + pa    the PL011 page, Device-nGnRnE, XN
+ *   TTBR0 (idmap, only for the switch; disabled by TCR.EPD0 afterwards)
+ *     the 2 MiB block holding .idmap.text (arm64_mmu_switch), RX
+ *
+ * Tables come from a pool in bss, so they are part of the reserved image
+ * and reachable through the direct map; the generic walker later extends
+ * the same tree (arch_pgd()).  Runs at the load address before the switch:
+ * table pointers are physical addresses here. */
+#include "arm64.h"
+#include <asm/pgtable.h>
+#include <asm/sysreg.h>
+
+#define BOOT_PT_PAGES   64
+#define BOOT_RAM_RANGES 128
+
+static pte_t boot_pt_pool[BOOT_PT_PAGES][PT_ENTRIES] __aligned(PAGE_SIZE);
+static int boot_pt_used;
+
+/* A zeroed page-table page (bss is clear), or NULL when the pool is empty. */
+static pte_t *boot_pt_alloc(void)
+{
+	if (boot_pt_used == BOOT_PT_PAGES)
+		return NULL;
+	return boot_pt_pool[boot_pt_used++];
+}
+
+/* Largest leaf level (<= max_level) that maps va->pa within size. */
+static int boot_leaf_level(u64 va, u64 pa, u64 size, int max_level)
+{
+	for (int level = max_level; level > 0; level--)
+		if (IS_ALIGNED(va | pa, pt_level_size(level)) && size >= pt_level_size(level))
+			return level;
+	return 0;
+}
+
+/* Map [va, va+size) -> pa in root with leaves no larger than max_level.
+ * Returns 0 or -ENOMEM (pool exhausted) / -EEXIST (overlapping leaf). */
+static int boot_map(pte_t *root, u64 va, u64 pa, u64 size, enum pgprot prot,
+		    int max_level)
+{
+	while (size) {
+		int level = boot_leaf_level(va, pa, size, max_level);
+		pte_t *table = root;
+
+		for (int l = PT_LEVELS - 1; l > level; l--) {
+			pte_t *e = &table[pt_index(va, l)];
+			if (!pte_present(*e)) {
+				pte_t *next = boot_pt_alloc();
+				if (!next)
+					return -ENOMEM;
+				*e = pte_mk_table((phys_addr_t)next);
+			} else if (!pte_is_table(*e, l)) {
+				return -EEXIST;
+			}
+			table = (pte_t *)(uintptr_t)pte_pa(*e);
+		}
+		table[pt_index(va, level)] = pte_mk_leaf(pa, level, prot);
+		va += pt_level_size(level);
+		pa += pt_level_size(level);
+		size -= pt_level_size(level);
+	}
+	return 0;
+}
+
+/* RAM ranges of the UEFI map, sorted and merged, into r[]; returns count. */
+static int boot_ram_ranges(u64 r[][2], int max)
+{
+	int n = 0;
+
+	for (u64 off = 0; off + arm64_boot.desc_size <= arm64_boot.mmap_size;
+	     off += arm64_boot.desc_size) {
+		const efi_memory_desc_t *d = (const void *)(arm64_efi_mmap + off);
+		u64 s = d->phys_start, e = s + (d->num_pages << EFI_PAGE_SHIFT);
+		int i = n;
+
+		if (!efi_desc_is_ram(d) || s == e)
+			continue;
+		while (i > 0 && r[i - 1][0] > s)
+			i--;
+		if (i > 0 && r[i - 1][1] == s) {
+			r[i - 1][1] = e;
+		} else if (i < n && r[i][0] == e) {
+			r[i][0] = s;
+		} else if (n < max) {
+			for (int j = n; j > i; j--)
+				r[j][0] = r[j - 1][0], r[j][1] = r[j - 1][1];
+			r[i][0] = s, r[i][1] = e;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Direct map of all RAM and the image with W^X into root. */
+static int boot_map_kernel(pte_t *root)
+{
+	u64 ram[BOOT_RAM_RANGES][2];
+	u64 img = (u64)_text;
+	int n = boot_ram_ranges(ram, BOOT_RAM_RANGES), rc = 0;
+
+	for (int i = 0; i < n && !rc; i++)
+		rc = boot_map(root, PAGE_OFFSET + ram[i][0], ram[i][0],
+			      ram[i][1] - ram[i][0], PROT_KERNEL_RW, 2);
+	if (!rc)
+		rc = boot_map(root, KIMAGE_VADDR, img, (u64)_etext - img,
+			      PROT_KERNEL_RX, 0);
+	if (!rc)
+		rc = boot_map(root, KIMAGE_VADDR + ((u64)_rodata - img), (u64)_rodata,
+			      (u64)_erodata - (u64)_rodata, PROT_KERNEL_RO, 0);
+	if (!rc)
+		rc = boot_map(root, KIMAGE_VADDR + ((u64)_data - img), (u64)_data,
+			      (u64)_end - (u64)_data, PROT_KERNEL_RW, 0);
+	if (!rc)
+		rc = boot_map(root, IOMAP_START + ALIGN_DOWN(arm64_boot.uart_pa, PAGE_SIZE),
+			      ALIGN_DOWN(arm64_boot.uart_pa, PAGE_SIZE), PAGE_SIZE,
+			      PROT_DEVICE, 0);
+	return rc;
+}
+
+/* TCR_EL1: 48-bit VA both halves, 4 KiB granules, WBWA inner-shareable
+ * walks, IPS from the CPU's PARange (at most 48 bits). */
+static u64 boot_tcr(void)
+{
+	u64 parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
+
+	if (parange > 5)
+		parange = 5;
+	return TCR_T0SZ(64 - VA_BITS) | TCR_T1SZ(64 - VA_BITS) |
+	       TCR_TG0_4K | TCR_TG1_4K |
+	       TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |
+	       TCR_IRGN1_WBWA | TCR_ORGN1_WBWA | TCR_SH1_INNER |
+	       parange << TCR_IPS_SHIFT;
+}
+
+void arm64_mmu_boot(void)
+{
+	pte_t *root = boot_pt_alloc(), *idmap = boot_pt_alloc();
+	u64 idpa = ALIGN_DOWN((u64)__idmap_text_start, SZ_2M);
+
+	arm64_kimage_pa = (u64)_text;
+	if (!root || !idmap || boot_map_kernel(root) ||
+	    boot_map(idmap, idpa, idpa, SZ_2M, PROT_KERNEL_RX, 1))
+		return;
+	arm64_ttbr1_pa = (phys_addr_t)root;
+	arm64_mmu_switch((u64)root, (u64)idmap, boot_tcr(), MAIR_VALUE,
+			 (u64)_text, (u64)_end);
+}

@@ -1,0 +1,62 @@
+/* arm64 kernel entry at the link address: from the EFI stub's plain
+ * values to a filled bootinfo, then the generic kmain().
+ *
+ *   arm64_virt_entry (head.S): stack, VBAR_EL1, TTBR0 off
+ *     -> arm64_start_kernel: console, UEFI map -> bootinfo.mmap,
+ *        image + DTB -> bootinfo.reserved -> kmain() */
+#include <pagoda/kernel.h>
+#include <pagoda/arch.h>
+#include <pagoda/bootinfo.h>
+#include <asm/vmparam.h>
+#include "arm64.h"
+
+unsigned long arm64_kimage_pa;
+
+static const char *const fw_src_name[] = {
+	[FW_SRC_DEFAULT] = "QEMU virt default",
+	[FW_SRC_DTB] = "device tree",
+	[FW_SRC_ACPI] = "ACPI",
+};
+
+phys_addr_t arch_kimage_pa(const void *kernel_va)
+{
+	return (unsigned long)kernel_va - KIMAGE_VADDR + arm64_kimage_pa;
+}
+
+/* UEFI map -> bootinfo.mmap; image and DTB -> bootinfo.reserved. */
+static void arm64_fill_bootinfo(void)
+{
+	static struct boot_mem_range r[BOOT_MMAP_MAX];
+	int n = efi_mmap_to_ranges(arm64_efi_mmap, arm64_boot.mmap_size,
+				   arm64_boot.desc_size, r, BOOT_MMAP_MAX);
+
+	for (int i = 0; i < n; i++)
+		bootinfo_add_mem(&bootinfo, r[i].base, r[i].size, r[i].type);
+	bootinfo_add_reserved(&bootinfo, arm64_kimage_pa, (u64)(_end - _text));
+	if (bootinfo.dtb && arm64_boot.dtb_size)
+		bootinfo_add_reserved(&bootinfo, ALIGN_DOWN(bootinfo.dtb, PAGE_SIZE),
+				      ALIGN_UP(bootinfo.dtb + arm64_boot.dtb_size, PAGE_SIZE) -
+				      ALIGN_DOWN(bootinfo.dtb, PAGE_SIZE));
+	bootinfo.firmware = "uefi";
+	bootinfo.loader = arm64_boot.grub ? "GRUB" : "UEFI";
+}
+
+__noreturn void arm64_start_kernel(void)
+{
+	pl011_init(arm64_boot.uart_pa);
+	printk("arm64: EFI stub entered at EL%d; image at phys %#lx, virt %#lx\n",
+	       arm64_boot.entry_el, arm64_kimage_pa, (unsigned long)_text);
+	printk("console: pl011 at %#lx (%s)\n", (unsigned long)arm64_boot.uart_pa,
+	       fw_src_name[arm64_boot.uart_src]);
+	printk("psci: %s conduit (%s)\n",
+	       arm64_boot.psci_conduit == PSCI_CONDUIT_SMC ? "smc" : "hvc",
+	       fw_src_name[arm64_boot.psci_src]);
+	arm64_fill_bootinfo();
+	kmain();
+}
+
+/* Timer and power were found before the switch; report the timer. */
+void arch_late_init(void)
+{
+	printk("timer: generic timer at %lu Hz\n", (unsigned long)arch_cycles_per_sec());
+}

@@ -1,0 +1,149 @@
+/* Exceptions: decode, fix up or panic; faulting probes; backtraces.
+ *
+ *   ESR_EL1:  31..26 EC   25 IL   24..0 ISS
+ *     EC 0x21 instruction abort (same EL)   EC 0x25 data abort (same EL)
+ *     ISS 6 WnR (write)   ISS 5..0 DFSC/IFSC:
+ *       0b0001LL translation fault, level LL   0b0010LL access flag
+ *       0b0011LL permission fault              0b100001 alignment
+ *   FAR_EL1:  the faulting virtual address
+ *
+ * A data abort at an instruction listed in __ex_table ({insn, fixup}
+ * pairs, as on x86_64) resumes at its fixup with the fault recorded for
+ * arch_probe_read64/arch_probe_write64; anything else prints the frame and
+ * a frame-pointer backtrace and panics. */
+#include <pagoda/kernel.h>
+#include <pagoda/arch.h>
+#include <asm/ptrace.h>
+#include "arm64.h"
+
+struct exception_table_entry { unsigned long insn, fixup; };
+extern const struct exception_table_entry __start___ex_table[], __stop___ex_table[];
+
+#define ESR_EC(esr)      (((esr) >> 26) & 0x3f)
+#define EC_IABT_CUR      0x21
+#define EC_DABT_CUR      0x25
+#define ESR_WNR          (1UL << 6)
+#define ESR_FSC(esr)     ((esr) & 0x3f)
+
+/* The last fault a fixup absorbed (one CPU, interrupts masked). */
+static struct fault_info arm64_last_fault;
+
+int __arm64_probe_read64(unsigned long addr, u64 *val);
+int __arm64_probe_write64(unsigned long addr, u64 val);
+
+static const char *fsc_name(unsigned fsc)
+{
+	switch (fsc >> 2) {
+	case 0: return "address size fault";
+	case 1: return "translation fault";
+	case 2: return "access flag fault";
+	case 3: return "permission fault";
+	}
+	return fsc == 0x21 ? "alignment fault" : "other fault";
+}
+
+static const struct exception_table_entry *search_ex_table(unsigned long pc)
+{
+	for (const struct exception_table_entry *e = __start___ex_table;
+	     e < __stop___ex_table; e++)
+		if (e->insn == pc)
+			return e;
+	return NULL;
+}
+
+/* Frame-pointer walk: each frame record is {previous fp, return address}. */
+static void backtrace_from(unsigned long fp, unsigned long pc)
+{
+	unsigned long lo = (unsigned long)arm64_boot_stack;
+	unsigned long hi = (unsigned long)arm64_boot_stack_end;
+
+	printk("Call trace:\n");
+	if (pc)
+		printk("  [<%016lx>]\n", pc);
+	for (int depth = 0; depth < 32 && fp >= lo && fp + 16 <= hi &&
+	     IS_ALIGNED(fp, 16); depth++) {
+		const unsigned long *rec = (const unsigned long *)fp;
+		if (!rec[1])
+			break;
+		printk("  [<%016lx>]\n", rec[1]);
+		fp = rec[0];
+	}
+}
+
+void arch_dump_backtrace(void)
+{
+	backtrace_from((unsigned long)__builtin_frame_address(0), 0);
+}
+
+static void show_regs(const struct pt_regs *r)
+{
+	printk("pc : %016lx  sp : %016lx  pstate : %08lx\n",
+	       (unsigned long)r->elr, (unsigned long)r->sp, (unsigned long)r->spsr);
+	printk("esr: %016lx  far: %016lx  lr : %016lx\n", (unsigned long)r->esr,
+	       (unsigned long)r->far, (unsigned long)r->regs[30]);
+	for (int i = 29; i >= 1; i -= 2)
+		printk("x%-2d: %016lx  x%-2d: %016lx\n", i, (unsigned long)r->regs[i],
+		       i - 1, (unsigned long)r->regs[i - 1]);
+}
+
+/* Data/instruction abort: fix up through __ex_table or report and panic. */
+static void do_abort(struct pt_regs *regs, u64 esr)
+{
+	bool data = ESR_EC(esr) == EC_DABT_CUR;
+	bool write = data && (esr & ESR_WNR);
+	unsigned fsc = ESR_FSC(esr);
+	const struct exception_table_entry *fix = data ? search_ex_table(regs->elr) : NULL;
+
+	if (fix) {
+		arm64_last_fault.addr = regs->far;
+		arm64_last_fault.write = write;
+		arm64_last_fault.protection = (fsc >> 2) == 3;
+		regs->elr = fix->fixup;
+		return;
+	}
+	printk("Unable to handle kernel %s at virtual address %016lx\n",
+	       data ? (write ? "write" : "read") : "instruction fetch",
+	       (unsigned long)regs->far);
+	printk("%s abort: %s (FSC 0x%02x, level %u)\n", data ? "Data" : "Instruction",
+	       fsc_name(fsc), fsc, fsc & 3);
+	show_regs(regs);
+	backtrace_from(regs->regs[29], regs->elr);
+	panic("%s abort at pc %016lx far %016lx", data ? "data" : "instruction",
+	      (unsigned long)regs->elr, (unsigned long)regs->far);
+}
+
+/* Called from entry.S for every exception taken to EL1. */
+void arm64_handle_exception(struct pt_regs *regs, int kind, int source)
+{
+	static const char *const kinds[] = { "sync", "irq", "fiq", "serror" };
+	u64 ec = ESR_EC(regs->esr);
+
+	if (kind == VEC_SYNC && source == 1 && (ec == EC_DABT_CUR || ec == EC_IABT_CUR)) {
+		do_abort(regs, regs->esr);
+		return;
+	}
+	printk("Unexpected %s exception (vector group %d), EC 0x%02lx\n",
+	       kinds[kind & 3], source, (unsigned long)ec);
+	show_regs(regs);
+	backtrace_from(regs->regs[29], regs->elr);
+	panic("unhandled exception, esr %016lx elr %016lx",
+	      (unsigned long)regs->esr, (unsigned long)regs->elr);
+}
+
+int arch_probe_read64(unsigned long addr, u64 *val, struct fault_info *fi)
+{
+	int rc = __arm64_probe_read64(addr, val);
+
+	if (rc && fi)
+		*fi = arm64_last_fault;
+	return rc;
+}
+
+int arch_probe_write64(unsigned long addr, u64 val, struct fault_info *fi)
+{
+	int rc = __arm64_probe_write64(addr, val);
+
+	if (rc && fi)
+		*fi = arm64_last_fault;
+	return rc;
+}
