@@ -7,6 +7,7 @@
  *    free_area[2]                   taken  fa[0]   fa[1]
  */
 #include <pagoda/kernel.h>
+#include <pagoda/selftest.h>
 #include <pagoda/pseudofs.h>
 #include "mm/buddy.h"
 #include "mm/sparse.h"
@@ -257,3 +258,84 @@ static int buddyinfo_show(struct seq *s, void *priv)
 	return 0;
 }
 PSEUDO_FILE("/proc/buddyinfo", buddyinfo_show, NULL);
+
+/* Test helper: snapshot of every zone's free block counts. */
+struct buddy_snapshot { unsigned long nr_free[NR_ZONES][NR_ORDERS]; };
+static void buddy_snapshot(struct buddy_snapshot *s)
+{
+	for (int z = 0; z < NR_ZONES; z++)
+		for (int o = 0; o < NR_ORDERS; o++)
+			s->nr_free[z][o] = zones[z].free_area[o].nr_free;
+}
+
+/* Splitting for small orders and merging them back on free restores
+ * /proc/buddyinfo exactly, whatever the order of the frees. */
+SELFTEST(buddy_split_merge)
+{
+	struct buddy_snapshot before, after;
+	struct page *p[MAX_ORDER + 1];
+	unsigned long free0 = nr_free_pages();
+
+	buddy_snapshot(&before);
+	for (unsigned int o = 0; o <= MAX_ORDER; o++) {
+		p[o] = alloc_pages(o, ZONE_NORMAL);
+		EXPECT(p[o] && p[o]->refcount == 1 && p[o]->order == o);
+		EXPECT(p[o] && IS_ALIGNED(page_to_pfn(p[o]), 1UL << o));
+	}
+	EXPECT(nr_free_pages() == free0 - ((1UL << (MAX_ORDER + 1)) - 1));
+	for (int o = 0; o <= MAX_ORDER; o += 2)           /* even orders first */
+		if (p[o])
+			free_pages(p[o], o);
+	for (int o = 1; o <= MAX_ORDER; o += 2)
+		if (p[o])
+			free_pages(p[o], o);
+	buddy_snapshot(&after);
+	EXPECT(nr_free_pages() == free0);
+	EXPECT(memcmp(&before, &after, sizeof(before)) == 0);
+}
+
+/* split_page() makes order-0 pages that free one by one and merge back. */
+SELFTEST(buddy_split_page)
+{
+	struct buddy_snapshot before, after;
+	unsigned long free0 = nr_free_pages();
+	struct page *p;
+
+	buddy_snapshot(&before);
+	p = alloc_pages(3, ZONE_NORMAL);
+	EXPECT(p != NULL);
+	if (!p)
+		return;
+	split_page(p, 3);
+	for (int i = 7; i >= 0; i--) {
+		EXPECT(p[i].refcount == 1 && p[i].order == 0);
+		free_pages(&p[i], 0);
+	}
+	buddy_snapshot(&after);
+	EXPECT(nr_free_pages() == free0);
+	EXPECT(memcmp(&before, &after, sizeof(before)) == 0);
+}
+
+/* A freed block is found free; a movable request falls back to Normal
+ * while ZONE_MOVABLE is empty. */
+SELFTEST(buddy_alloc_free)
+{
+	unsigned long free0 = nr_free_pages(), head;
+	unsigned int order;
+	struct page *p = alloc_pages(2, zones[ZONE_MOVABLE].free_pages ? ZONE_MOVABLE : ZONE_NORMAL);
+	struct page *m;
+
+	EXPECT(p && nr_free_pages() == free0 - 4);
+	if (!p)
+		return;
+	EXPECT(!buddy_find_block(page_to_pfn(p), &head, &order));
+	free_pages(p, 2);
+	EXPECT(nr_free_pages() == free0);
+	EXPECT(buddy_find_block(page_to_pfn(p) + 1, &head, &order) && order >= 2);
+	m = alloc_pages(0, ZONE_MOVABLE);
+	EXPECT(m != NULL);
+	if (m)
+		free_pages(m, 0);
+	EXPECT(alloc_pages(MAX_ORDER + 1, ZONE_NORMAL) == NULL);
+	EXPECT(nr_free_pages() == free0);
+}

@@ -11,6 +11,7 @@
  * makes each page an allocated order-0 page.  No migration: a busy page
  * fails the request with -EBUSY. */
 #include <pagoda/kernel.h>
+#include <pagoda/selftest.h>
 #include "mm/buddy.h"
 #include "mm/sparse.h"
 #include "mm/page_poison.h"
@@ -95,4 +96,30 @@ void free_contig_range(unsigned long start_pfn, unsigned long end_pfn)
 		free_pages(head, order);
 		pfn += 1UL << order;
 	}
+}
+
+/* Take an unaligned range out of a free max-order block: the rest goes
+ * back, a second request fails with -EBUSY, and freeing restores all. */
+SELFTEST(buddy_contig_range)
+{
+	struct free_area *fa = &zones[ZONE_NORMAL].free_area[MAX_ORDER];
+	unsigned long free0 = nr_free_pages(), head, start, end;
+	struct page *hp;
+
+	EXPECT(!list_empty(&fa->free_list));
+	if (list_empty(&fa->free_list))
+		return;
+	hp = list_first_entry(&fa->free_list, struct page, lru);
+	head = page_to_pfn(hp);
+	start = head + 3;
+	end = head + 700;
+	EXPECT(alloc_contig_range(start, end, ZONE_NORMAL) == 0);
+	EXPECT(nr_free_pages() == free0 - (end - start));
+	EXPECT(pfn_to_page(start)->refcount == 1 && pfn_to_page(end - 1)->refcount == 1);
+	EXPECT(alloc_contig_range(start + 10, start + 20, ZONE_NORMAL) == -EBUSY);
+	EXPECT(alloc_contig_range(head, head + 4, ZONE_NORMAL) == -EBUSY);
+	EXPECT(nr_free_pages() == free0 - (end - start));
+	free_contig_range(start, end);
+	EXPECT(nr_free_pages() == free0);
+	EXPECT(page_test_flag(hp, PG_buddy) && hp->order == MAX_ORDER);
 }

@@ -18,6 +18,7 @@
 #include "mm/sparse_vmemmap.h"
 #include "mm/memblock.h"
 #include "mm/mm_internal.h"
+#include "mm/buddy.h"
 
 BUILD_BUG_ON(VMEMMAP_PAGES_PER_SECTION * PAGE_SIZE != PAGES_PER_SECTION * sizeof(struct page));
 
@@ -81,6 +82,31 @@ void vmemmap_populate_early(void)
 		if (vmemmap_populate_section(nr, &boot))
 			panic("vmemmap of section %lu: a leaf mapping is in the way", nr);
 }
+
+/* Run-time source (hot-add without memmap-on-memory): frames and tables
+ * from the buddy allocator, frames charged to nr_memmap_pages. */
+static phys_addr_t vmemmap_buddy_frame(void *ctx)
+{
+	struct page *page = alloc_pages(0, ZONE_NORMAL);
+
+	if (!page)
+		return 0;
+	page_set_flag(page, PG_memmap);
+	return (phys_addr_t)page_to_pfn(page) << PAGE_SHIFT;
+}
+static void vmemmap_buddy_unframe(phys_addr_t pa, void *ctx)
+{
+	struct page *page = pfn_to_page(pa >> PAGE_SHIFT);
+
+	page_clear_flag(page, PG_memmap);
+	free_pages(page, 0);
+}
+const struct vmemmap_alloc vmemmap_alloc_buddy = {
+	.frame = vmemmap_buddy_frame,
+	.unframe = vmemmap_buddy_unframe,
+	.table = mm_alloc_meta_page,
+	.counter = NR_MEMMAP_PAGES,
+};
 
 /* Flag frame pfn (already PG_reserved: it came from memblock). */
 static void vmemmap_flag_frame(phys_addr_t pa, enum pageflags f)

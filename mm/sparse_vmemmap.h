@@ -26,6 +26,8 @@ int vmemmap_populate_section(unsigned long nr, const struct vmemmap_alloc *a);
 /* Unmap the vmemmap of section nr, handing each frame to a->unframe and
  * uncharging a->counter.  Page tables stay (they are shared). */
 void vmemmap_depopulate_section(unsigned long nr, const struct vmemmap_alloc *a);
+/* Frames and tables from the buddy allocator, charged to nr_memmap_pages. */
+extern const struct vmemmap_alloc vmemmap_alloc_buddy;
 /* Boot: populate every present section from memblock. */
 void vmemmap_populate_early(void);
 /* Boot: flag the memmap frames PG_memmap and their page tables PG_pgtable. */
