@@ -73,8 +73,11 @@ static int efi_range_insert(struct boot_mem_range *out, int n, int max,
 		out[i].size += r.size;
 		return n;
 	}
-	if (n == max)
-		return n;
+	if (n == max) {          /* full: keep the lowest addresses */
+		if (i == n)
+			return n;
+		n--;
+	}
 	for (int j = n; j > i; j--)
 		out[j] = out[j - 1];
 	out[i] = r;

@@ -122,7 +122,7 @@ typedef struct {
 
 /* Convert a UEFI memory map (map_size bytes of desc_size-strided
  * descriptors) into e820-style ranges: sorted by address, adjacent ranges
- * of the same type merged.  Writes at most max ranges to out and returns
+ * of the same type merged.  Writes at most max ranges to out (keeping the lowest) and returns
  * how many (boot/efi.c; the caller adds them to bootinfo). */
 int efi_mmap_to_ranges(const void *map, u64 map_size, u64 desc_size,
 		       struct boot_mem_range *out, int max);

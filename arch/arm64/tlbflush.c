@@ -3,9 +3,9 @@
  * the code stays right when more CPUs come.  TLBI VAALE1IS takes VA >> 12
  * and drops last-level entries of any ASID. */
 #include <pagoda/vmstat.h>
-#include <asm/tlbflush.h>
-#include <asm/vmparam.h>
-#include <asm/mmuprim.h>
+#include "arch/arm64/include/asm/tlbflush.h"
+#include "arch/arm64/include/asm/vmparam.h"
+#include "arch/arm64/include/asm/mmuprim.h"
 
 void flush_tlb_all(void)
 {
