@@ -242,6 +242,9 @@ void memblock_init(const struct bootinfo *bi)
 	for (int i = 0; i < memblock.reserved.cnt; i++)
 		memblock.kernel_bytes += memblock_memory_overlap(memblock.reserved.regions[i].base,
 								 memblock.reserved.regions[i].size);
+	/* Frame 0 is never handed out (as on Linux/x86), so physical address
+	 * 0 can mean "no page" in phys_addr_t interfaces (mm_alloc_meta_page). */
+	memblock_reserve(0, PAGE_SIZE);
 }
 
 /* mem=SIZE: use only the first SIZE bytes of RAM. */

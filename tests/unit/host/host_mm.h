@@ -41,7 +41,7 @@ extern bool host_printk_quiet;
  * message is in host_panic_msg. */
 extern jmp_buf *host_panic_jmp;
 extern char host_panic_msg[512];
-#define HOST_EXPECT_PANIC(stmt) ({ jmp_buf __jb; bool __p = false; \
+#define HOST_EXPECT_PANIC(stmt) ({ jmp_buf __jb; volatile bool __p = false; \
 	host_panic_jmp = &__jb; if (setjmp(__jb) == 0) { stmt; } else { __p = true; } \
 	host_panic_jmp = NULL; __p; })
 

@@ -1,0 +1,91 @@
+/* Host test of mm/sparse.c and mm/memmap_init.c: which sections are
+ * present, pfn_valid, reserved hole pages, the two-level section table,
+ * and the speed of struct page initialisation (reported, target < 10 ns). */
+#include <stdio.h>
+#include <string.h>
+#include "host/host_mm.h"
+#include "mm/sparse.h"
+#include "mm/memblock.h"
+#include "mm/buddy.h"
+#include "mm/mm_internal.h"
+#include "mm/vmstat.h"
+
+#define PFN(addr) ((unsigned long)((addr) >> PAGE_SHIFT))
+
+/* RAM [0, 100M) and [300M, 600M): section 1 (128M-256M) has no RAM. */
+static void sparse_holes(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	unsigned long free_pfns = 0;
+
+	o.map[0] = (struct boot_mem_range){ 0, 100 * SZ_1M, BOOT_MEM_USABLE };
+	o.map[1] = (struct boot_mem_range){ 300 * SZ_1M, 300 * SZ_1M, BOOT_MEM_USABLE };
+	o.nr_map = 2;
+	host_mm_boot(600 * SZ_1M, &o);
+	host_ok(sparse_section_has(0, SECTION_PRESENT | SECTION_ONLINE | SECTION_MEMMAP | SECTION_EARLY),
+		"section 0 present, online, memmap, early");
+	host_ok(!sparse_section_has(1, SECTION_PRESENT), "section 1 (no RAM) absent");
+	host_ok(sparse_section_has(2, SECTION_PRESENT) && sparse_section_has(4, SECTION_PRESENT),
+		"sections 2..4 present");
+	host_ok(sparse_max_section() == 5, "max section 5 (got %lu)", sparse_max_section());
+	host_ok(sparse_section(0)->nr_present_pages == PFN(100 * SZ_1M), "section 0 present pages");
+	host_ok(!pfn_valid(PFN(200 * SZ_1M)), "pfn in absent section is not valid");
+	host_ok(pfn_valid(PFN(110 * SZ_1M)) && page_test_flag(pfn_to_page(PFN(110 * SZ_1M)), PG_reserved),
+		"hole page in present section is valid and PG_reserved");
+	host_ok(page_test_flag(pfn_to_page(PFN(299 * SZ_1M)), PG_reserved) &&
+		!page_test_flag(pfn_to_page(PFN(300 * SZ_1M)), PG_reserved),
+		"hole below 300M reserved, RAM at 300M not");
+	host_ok(page_test_flag(pfn_to_page(PFN(SZ_2M)), PG_reserved), "kernel image pages reserved");
+	for (unsigned long pfn = 0; pfn < section_nr_to_pfn(5); pfn++)
+		if (pfn_valid(pfn) && !page_test_flag(pfn_to_page(pfn), PG_reserved) &&
+		    memblock_is_memory((phys_addr_t)pfn << PAGE_SHIFT))
+			free_pfns++;
+	host_ok(free_pfns == totalram_pages() && nr_free_pages() == totalram_pages(),
+		"unreserved RAM pages == managed == free (%lu)", free_pfns);
+	host_ok(zones[ZONE_NORMAL].present_pages == PFN(400 * SZ_1M), "zone present pages = RAM");
+}
+
+/* RAM at 0 and at 64 GiB: sections 0 and 512 live under different root
+ * pages of the two-level table; nothing in between is allocated. */
+static void sparse_two_level(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	unsigned long high = 64UL * SZ_1G;
+
+	o.map[0] = (struct boot_mem_range){ 0, 128 * SZ_1M, BOOT_MEM_USABLE };
+	o.map[1] = (struct boot_mem_range){ high, 128 * SZ_1M, BOOT_MEM_USABLE };
+	o.nr_map = 2;
+	host_mm_boot(128 * SZ_1M, &o);
+	host_ok(SECTIONS_PER_ROOT == 256 && NR_SECTION_ROOTS == 2048, "256 sections per root, 2048 roots");
+	host_ok(sparse_section_has(high >> SECTION_SIZE_BITS, SECTION_PRESENT | SECTION_MEMMAP),
+		"section 512 present");
+	host_ok(sparse_section(300) == NULL, "no root page for sections 256..511");
+	host_ok(pfn_valid(PFN(high)) && !pfn_valid(PFN(high) - 1), "pfn_valid at the 64 GiB edge");
+	host_ok(totalram_pages() == PFN(256 * SZ_1M - SZ_2M) - node_stat(NR_MEMMAP_BOOT_PAGES)
+		- node_stat(NR_PAGE_TABLE_PAGES) - 2 - 1,
+		"managed = RAM - kernel - memmap - page tables - 2 root pages - frame 0");
+}
+
+/* Time memmap_init_section() over 8 sections (262144 struct pages). */
+static void sparse_memmap_init_speed(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	u64 t0, t1, pages = 8 * PAGES_PER_SECTION;
+
+	host_mm_boot(SZ_1G, &o);
+	t0 = host_now_ns();
+	for (unsigned long nr = 0; nr < 8; nr++)
+		memmap_init_section(nr, ZONE_NORMAL);
+	t1 = host_now_ns();
+	printf("# memmap_init_section: %.2f ns/page (ASan build)\n", (double)(t1 - t0) / pages);
+	host_ok((t1 - t0) / pages < 50, "struct page init well under 50 ns/page even with ASan");
+}
+
+int main(void)
+{
+	host_tap_init();
+	host_scenario("holes", sparse_holes);
+	host_scenario("two-level table", sparse_two_level);
+	host_scenario("memmap init speed", sparse_memmap_init_speed);
+	return host_tap_done();
+}

@@ -1,0 +1,138 @@
+/* Host test of mm/sparse_vmemmap.c and mm/pgwalk.c: struct pages of
+ * present sections are backed by real mappings and nothing else is, the
+ * counters match the frames, the walker refuses the direct map's blocks,
+ * and one PTE can be remapped read-only (as HVO will) so writes fault. */
+#include <stdio.h>
+#include <string.h>
+#include "host/host_mm.h"
+#include "mm/sparse.h"
+#include "mm/sparse_vmemmap.h"
+#include "mm/pgwalk.h"
+#include "mm/buddy.h"
+#include "mm/vmstat.h"
+#include "mm/mm_internal.h"
+
+static void vmemmap_backing(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	unsigned long va, frames = 0;
+	char buf[4096];
+
+	host_mm_boot(256 * SZ_1M, &o);
+	host_ok(host_probe_write((unsigned long)pfn_to_page(0)) &&
+		host_probe_write((unsigned long)(pfn_to_page(section_nr_to_pfn(2)) - 1) + 63),
+		"struct pages of sections 0 and 1 are writable");
+	host_ok(!host_probe_read((unsigned long)pfn_to_page(section_nr_to_pfn(2))),
+		"struct pages of absent section 2 are not mapped");
+	for (va = vmemmap_section_va(0); va < vmemmap_section_va(2); va += PAGE_SIZE) {
+		pte_t *ep = pgwalk_pte(va);
+		if (ep && pte_present(*ep) && pte_writable(*ep) &&
+		    page_test_flag(pfn_to_page(pte_pa(*ep) >> PAGE_SHIFT), PG_memmap) &&
+		    page_test_flag(pfn_to_page(pte_pa(*ep) >> PAGE_SHIFT), PG_reserved))
+			frames++;
+	}
+	host_ok(frames == 1024 && node_stat(NR_MEMMAP_BOOT_PAGES) == 1024 && node_stat(NR_MEMMAP_PAGES) == 0,
+		"1024 RW memmap frames, all PG_memmap|PG_reserved, = nr_memmap_boot_pages");
+	host_ok(node_stat(NR_PAGE_TABLE_PAGES) >= 2 && node_stat(NR_PAGE_TABLE_PAGES) <= 5,
+		"page tables: one PTE table per section plus uppers (%ld)", node_stat(NR_PAGE_TABLE_PAGES));
+	host_cat("/proc/meminfo", buf, sizeof(buf));
+	host_ok(host_field(buf, "PageTables") == node_stat(NR_PAGE_TABLE_PAGES) * 4, "PageTables in meminfo");
+}
+
+static void vmemmap_walker(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	int level;
+	pte_t *ep;
+
+	host_mm_boot(128 * SZ_1M, &o);
+	ep = pgwalk_lookup(PAGE_OFFSET + 5 * PAGE_SIZE, &level);
+	host_ok(level == 2 && pte_present(*ep), "direct map: lookup stops at the 1 GiB block (level %d)", level);
+	host_ok(pgwalk_map_page(PAGE_OFFSET + 5 * PAGE_SIZE, 0, PROT_KERNEL_RW, mm_alloc_meta_page) == -EEXIST,
+		"map_page under a block mapping fails with -EEXIST");
+	host_ok(pgwalk_pte(PAGE_OFFSET) == NULL, "no PTE under a block");
+	host_ok(pgwalk_map_page(vmemmap_section_va(0), 0, PROT_KERNEL_RW, mm_alloc_meta_page) == -EEXIST,
+		"map_page over a present PTE fails");
+}
+
+/* Make a 2 MiB compound page and remap its tail vmemmap pages 2..7 read-only
+ * onto the frame of page 1, the way HVO will. */
+static void vmemmap_remap_ro(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	unsigned long va0, pfn;
+	phys_addr_t shared, old[8];
+	struct page *head;
+	u64 flush0;
+	char buf[4096];
+
+	host_mm_boot(128 * SZ_1M, &o);
+	head = alloc_pages(9, ZONE_NORMAL);
+	pfn = page_to_pfn(head);
+	page_set_flag(head, PG_head);
+	head->compound_order = 9;
+	for (int i = 1; i < 512; i++)
+		head[i].compound_head = (unsigned long)head | 1;
+	va0 = (unsigned long)head;
+	shared = pte_pa(*pgwalk_pte(va0 + PAGE_SIZE));
+	host_ok(memcmp((void *)(va0 + PAGE_SIZE), (void *)(va0 + 2 * PAGE_SIZE), PAGE_SIZE) == 0,
+		"tail vmemmap pages are byte-identical");
+	flush0 = vm_events[NR_TLB_LOCAL_FLUSH_ONE];
+	for (int i = 2; i < 8; i++)
+		host_ok(pgwalk_remap_page(va0 + i * PAGE_SIZE, shared, PROT_KERNEL_RO, &old[i]) == 0,
+			"remap vmemmap page %d RO", i);
+	host_ok(vm_events[NR_TLB_LOCAL_FLUSH_ONE] == flush0 + 6, "one TLB flush per remap");
+	host_ok(!host_probe_write(va0 + 3 * PAGE_SIZE) && host_probe_read(va0 + 3 * PAGE_SIZE),
+		"write to a remapped page faults, read works");
+	host_ok(host_probe_write(va0 + PAGE_SIZE), "the shared page itself stays RW");
+	host_ok(compound_head(&head[300]) == head, "tail reads through the shared mapping");
+	snprintf(buf, sizeof(buf), "vmemmap %#lx", page_to_pfn(alloc_pages(0, ZONE_NORMAL)));
+	host_shell(buf, buf, sizeof(buf));
+	host_ok(strstr(buf, " RW") && !strchr(strchr(buf, '\n') + 1, '\n'), "plain page: one row: %.60s", buf);
+	snprintf(buf, sizeof(buf), "vmemmap %#lx", pfn + 100);
+	host_shell(buf, buf, sizeof(buf));
+	printf("# %s", buf);
+	host_ok(strstr(buf, "RO shared with") != NULL, "vmemmap verb shows RO rows and sharing");
+	for (int i = 2; i < 8; i++)
+		pgwalk_remap_page(va0 + i * PAGE_SIZE, old[i], PROT_KERNEL_RW, &shared);
+	host_ok(host_probe_write(va0 + 3 * PAGE_SIZE), "restored mapping is writable again");
+	host_ok(host_shell("vmemmap 0x999999", buf, sizeof(buf)) != 0 && !strncmp(buf, "error: ", 7),
+		"invalid pfn: %s", buf);
+}
+
+/* Run-time populate (hot-add without memmap-on-memory): frames come from
+ * the buddy allocator and are charged to nr_memmap_pages, then returned. */
+static void vmemmap_runtime(void)
+{
+	struct host_mm_opts o = { .quiet = true, .cmdline = "mem=128M" };
+	unsigned long free0, nr = 1;
+	long pt0;
+	struct mem_section *ms;
+
+	host_mm_boot(256 * SZ_1M, &o);
+	free0 = nr_free_pages();
+	pt0 = node_stat(NR_PAGE_TABLE_PAGES);
+	ms = sparse_section_alloc(nr);
+	host_ok(ms && !(ms->state & SECTION_PRESENT), "section 1 beyond mem= is absent");
+	int rc = vmemmap_populate_section(nr, &vmemmap_alloc_buddy);
+	host_ok(rc == 0, "populate section 1 from buddy (%d)", rc);
+	host_ok(node_stat(NR_MEMMAP_PAGES) == 512, "nr_memmap_pages 512");
+	host_ok(nr_free_pages() == free0 - 512 - (node_stat(NR_PAGE_TABLE_PAGES) - pt0),
+		"free pages dropped by memmap + table pages");
+	host_ok(host_probe_write((unsigned long)pfn_to_page(section_nr_to_pfn(nr))), "new struct pages writable");
+	vmemmap_depopulate_section(nr, &vmemmap_alloc_buddy);
+	host_ok(node_stat(NR_MEMMAP_PAGES) == 0 &&
+		nr_free_pages() == free0 - (node_stat(NR_PAGE_TABLE_PAGES) - pt0),
+		"depopulate gives the frames back");
+	host_ok(!host_probe_read((unsigned long)pfn_to_page(section_nr_to_pfn(nr))), "and unmaps them");
+}
+
+int main(void)
+{
+	host_tap_init();
+	host_scenario("backing", vmemmap_backing);
+	host_scenario("walker", vmemmap_walker);
+	host_scenario("remap ro", vmemmap_remap_ro);
+	host_scenario("runtime", vmemmap_runtime);
+	return host_tap_done();
+}
