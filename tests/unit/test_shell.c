@@ -1,0 +1,220 @@
+/* Host test of the shell, pseudo-files, printk_line_async and pagoda.run=
+ * (kernel/shell*.c, pseudofs.c, printk.c, cmds.c, selftest.c) over a fake
+ * console: keys come from a script, output is captured and compared. */
+#include <stdio.h>
+#include <string.h>
+#include <setjmp.h>
+#include <pagoda/arch.h>
+#include <pagoda/bootinfo.h>
+#include <pagoda/cmdline.h>
+#include <pagoda/printk.h>
+#include <pagoda/pseudofs.h>
+#include <pagoda/selftest.h>
+#include <pagoda/shell.h>
+#include "tap.h"
+
+struct bootinfo bootinfo;
+
+/* ---- fake arch: scripted keys in, captured bytes out ---- */
+static char out[16384];
+static size_t out_len;
+static const char *keys;
+static jmp_buf stop;         /* left when keys run out, or on poweroff/exit */
+static int exit_code;
+
+void arch_console_putc(char c)
+{
+	if (out_len + 1 < sizeof(out))
+		out[out_len++] = c, out[out_len] = '\0';
+}
+/* Byte 0x01 in the script injects an async hotplug line instead of a key. */
+int arch_console_getc(void)
+{
+	if (!*keys)
+		longjmp(stop, 1);
+	if (*keys == 1) {
+		keys++;
+		printk_line_async("hotplug: memory9 online");
+		return -1;
+	}
+	return (unsigned char)*keys++;
+}
+u64 arch_cycles(void) { static u64 t; return t += 100; }
+u64 arch_cycles_per_sec(void) { return 1000000000; }
+void arch_poweroff(void) { longjmp(stop, 2); }
+void arch_debug_exit(int code) { exit_code = code; longjmp(stop, 3); }
+void arch_halt(void) { longjmp(stop, 4); }
+void arch_dump_backtrace(void) { }
+static u64 word = 0x1122334455667788ULL;
+int arch_probe_read64(unsigned long a, u64 *v, struct fault_info *fi)
+{
+	if (a == 0x1000)
+		return *v = word, 0;
+	*fi = (struct fault_info){ a, false, false };
+	return -EFAULT;
+}
+int arch_probe_write64(unsigned long a, u64 v, struct fault_info *fi)
+{
+	if (a == 0x1000)
+		return word = v, 0;
+	*fi = (struct fault_info){ a, true, a == 0x2000 };
+	return -EFAULT;
+}
+/* glibc before 2.38 has no strlcpy. */
+size_t strlcpy(char *d, const char *s, size_t n)
+{
+	size_t l = strlen(s);
+	if (n) {
+		size_t c = l < n - 1 ? l : n - 1;
+		memcpy(d, s, c);
+		d[c] = '\0';
+	}
+	return l;
+}
+
+/* ---- fixtures ---- */
+static char stored[64];
+static int test_store(const char *val, void *priv)
+{
+	if (!strcmp(val, "bad"))
+		return shell_error("bad value");
+	strlcpy(stored, val, sizeof(stored));
+	return 0;
+}
+static int test_show(struct seq *s, void *priv) { return seq_printf(s, "hello\n"); }
+static bool host_fail;
+SELFTEST(host_check) { EXPECT(!host_fail); }
+BENCH(host) { bench_report("nothing", 7); bench_report("rate", 3, "MiB/s"); }
+
+/* Run the interactive shell on script; returns how it stopped. */
+static int run_shell(const char *script)
+{
+	int r;
+
+	printk_write("\n", 1);          /* the last run ended at a prompt */
+	out_len = 0;
+	out[0] = '\0';
+	keys = script;
+	r = setjmp(stop);
+	if (r == 0)
+		shell_loop();
+	return r;
+}
+
+/* Run the script and expect the transcript (CR bytes removed) to be want. */
+static void expect_session(const char *name, const char *script, const char *want)
+{
+	char flat[sizeof(out)];
+	size_t j = 0;
+
+	run_shell(script);
+	for (size_t i = 0; i <= out_len; i++)
+		if (out[i] != '\r')
+			flat[j++] = out[i];
+	TAP_OK(strcmp(flat, want) == 0, "%s", name);
+	if (strcmp(flat, want))
+		printf("# got:\n%s\n# want:\n%s\n", flat, want);
+}
+
+static void test_line_editing(void)
+{
+	expect_session("CR, LF and CRLF each end one line", "echo a\r\necho b\necho c\r\r\n",
+		       "pagoda> echo a\na\npagoda> echo b\nb\npagoda> echo c\nc\npagoda> \npagoda> ");
+	expect_session("backspace (BS and DEL) edits", "echx\bo ab\x7f\x7f" "cd\r",
+		       "pagoda> echx\b \bo ab\b \b\b \bcd\ncd\npagoda> ");
+	expect_session("up-arrow recalls history", "echo 1\recho 2\r\x1b[A\x1b[A\r",
+		       "pagoda> echo 1\n1\npagoda> echo 2\n2\npagoda> "
+		       "\x1b[Kpagoda> echo 2\x1b[Kpagoda> echo 1\n1\npagoda> ");
+	expect_session("down-arrow returns to the draft", "echo 1\rxy\x1b[A\x1b[B\r",
+		       "pagoda> echo 1\n1\npagoda> xy\x1b[Kpagoda> echo 1\x1b[Kpagoda> xy\n"
+		       "error: unknown command 'xy'\npagoda> ");
+	expect_session("ctrl-U clears the line", "junk\x15" "echo ok\r",
+		       "pagoda> junk\x1b[Kpagoda> echo ok\nok\npagoda> ");
+}
+
+static void test_commands(void)
+{
+	expect_session("unknown command", "frob x\r", "pagoda> frob x\nerror: unknown command 'frob'\npagoda> ");
+	expect_session("cat, ls and their errors",
+		       "cat /t/r\rls /t\rls\rcat /nope\rcat /t\rcat /t/w\rls /x\r",
+		       "pagoda> cat /t/r\nhello\npagoda> ls /t\nr\nw\npagoda> ls\nproc/\nt/\n"
+		       "pagoda> cat /nope\nerror: cat: /nope: No such file or directory\n"
+		       "pagoda> cat /t\nerror: cat: /t: Is a directory\n"
+		       "pagoda> cat /t/w\nerror: cat: /t/w: Permission denied\n"
+		       "pagoda> ls /x\nerror: ls: cannot access '/x': No such file or directory\npagoda> ");
+	run_shell("echo \"a b\" >/t/w\r");
+	TAP_OK(strcmp(stored, "a b") == 0, "echo VALUE >PATH stores the value (\"%s\")", stored);
+	run_shell("echo bad > /t/w\recho 1 > /t/r\recho 1 > /t/none\recho 1 >\r");
+	TAP_OK(strcmp(stored, "a b") == 0 && strstr(out, "error: bad value\r\n") &&
+	       strstr(out, "error: echo: /t/r: Permission denied\r\n") &&
+	       strstr(out, "error: echo: /t/none: No such file or directory\r\n") &&
+	       strstr(out, "error: echo: usage: echo VALUE > PATH\r\n"),
+	       "echo errors change nothing and print one error line each");
+	expect_session("peek/poke and faults",
+		       "peek 0x1000\rpoke 0x1000 0x2a\rpeek 0x1000\rpoke 0x2000 1\rpeek 0x3000\rpeek 0x1004\rpoke 1\r",
+		       "pagoda> peek 0x1000\n0x1000: 0x1122334455667788\npagoda> poke 0x1000 0x2a\n"
+		       "pagoda> peek 0x1000\n0x1000: 0x000000000000002a\n"
+		       "pagoda> poke 0x2000 1\nerror: fault at 0x2000: write to read-only mapping\n"
+		       "pagoda> peek 0x3000\nerror: fault at 0x3000: read from unmapped address\n"
+		       "pagoda> peek 0x1004\nerror: peek: address 0x1004 is not 8-byte aligned\n"
+		       "pagoda> poke 1\nerror: poke: usage: poke ADDR VALUE\npagoda> ");
+	expect_session("bench prints figures", "bench\rbench x\r",
+		       "pagoda> bench\nhost: nothing: 7 ns/op\nhost: rate: 3 MiB/s\n"
+		       "pagoda> bench x\nerror: bench: no benchmark called 'x'\npagoda> ");
+	TAP_OK(run_shell("poweroff\r") == 2, "poweroff calls arch_poweroff");
+}
+
+static void test_async_line_at_prompt(void)
+{
+	expect_session("async line at the prompt redraws prompt and typed text",
+		       "ec\x01ho x\r",
+		       "pagoda> ec\x1b[Khotplug: memory9 online\n\x1b[Kpagoda> echo x\nx\npagoda> ");
+}
+
+/* Run before any shell session: the shell is not at its prompt. */
+static void test_held_line(void)
+{
+	out_len = 0;
+	printk("half a line");
+	printk_line_async("hotplug: held");
+	printk(" and the rest\n");
+	TAP_OK(strcmp(out, "half a line and the rest\r\nhotplug: held\r\n") == 0,
+	       "async line waits for the current line to end");
+}
+
+static void test_boot_commands(void)
+{
+	int r;
+
+	cmdline_parse("\"pagoda.run=echo one;  echo \"two;three\" ; selftest\"");
+	out_len = 0;
+	r = setjmp(stop);
+	if (r == 0)
+		shell_run_boot_commands();
+	if (r != 0 || !strstr(out, "pagoda> selftest\r\nok"))
+		printf("# got:\n%s\n", out);
+	TAP_OK(r == 0 && strstr(out, "pagoda> echo one\r\none\r\npagoda> echo \"two;three\"\r\ntwo;three\r\n"
+				  "pagoda> selftest\r\nok 1 - host_check\r\n1 passed, 0 failed\r\n"),
+	       "pagoda.run lines run after an echoed prompt");
+	TAP_OK(!shell_boot_run_active(), "boot run is over");
+	cmdline_parse("pagoda.run=\"selftest;echo not reached\"");
+	host_fail = true;
+	out_len = 0;
+	r = setjmp(stop);
+	if (r == 0)
+		shell_run_boot_commands();
+	TAP_OK(r == 3 && exit_code == 1 && strstr(out, "not ok 1 - host_check") &&
+	       !strstr(out, "not reached"), "a failing boot selftest ends the run with debug exit 1");
+}
+
+int main(void)
+{
+	pseudofs_register("/t/r", test_show, NULL, NULL);
+	pseudofs_register("/t/w", NULL, test_store, NULL);
+	test_held_line();
+	test_boot_commands();
+	test_line_editing();
+	test_commands();
+	test_async_line_at_prompt();
+	return TAP_DONE();
+}
