@@ -119,6 +119,10 @@ def main():
     out.write("BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\r\n")
     out.write("BIOS-e820: [mem 0x0000000000100000-0x000000003fffffff] usable\r\n")
     for line in filter(None, conf.get("run", "").split(";")):
+        out.write("pagoda> ")                  # transcript, as shell_boot.c does
+        out.flush()
+        time.sleep(0.2)
+        out.write(line + "\r\n")
         out.write(shell_line(line, mem_kb, qmp, mode).replace("\n", "\r\n"))
     while True:
         out.write("pagoda> ")

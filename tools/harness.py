@@ -38,6 +38,12 @@ from qmp import QMP, QMPClosed, QMPError  # noqa: E402
 LOG_DIR = os.path.join("build", "test-logs")
 IMAGE_CACHE = os.path.join("build", "test-images")
 PROMPT = "pagoda> "
+# Kernel output starts at the banner kmain prints; before it is firmware and
+# GRUB text (OVMF/AAVMF escape codes, "error: no suitable video mode").
+BANNER_RE = re.compile(r"^Pagoda (x86_64|arm64) ", re.MULTILINE)
+# pagoda.run= echoes each boot command as "pagoda> CMD": the interactive
+# prompt is the one that stays last in the output for this long.
+PROMPT_QUIET = 1.0
 DEFAULT_TIMEOUT = 120
 UNIT_TIMEOUT = 120
 
@@ -297,6 +303,7 @@ class Console:
         self._log = open(logpath, "wb")
         self._dec = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._pending = ""
+        self.last_output = time.monotonic()
         self._thread = threading.Thread(target=self._reader, daemon=True)
         self._thread.start()
 
@@ -328,6 +335,7 @@ class Console:
         if s:
             with self.cond:
                 self.text += clean_serial(s)
+                self.last_output = time.monotonic()
                 self.cond.notify_all()
 
     def wait_for(self, regex, start, deadline):
@@ -342,6 +350,24 @@ class Console:
                 if left <= 0:
                     return None
                 self.cond.wait(min(left, 1.0))
+
+    def wait_idle_prompt(self, deadline, quiet):
+        """Wait until the text ends with a prompt at the start of a line and
+        nothing more has come for quiet seconds; return the prompt's offset,
+        or None at EOF or deadline."""
+        with self.cond:
+            while True:
+                idle = time.monotonic() - self.last_output
+                at = len(self.text) - len(PROMPT)
+                if self.text.endswith(PROMPT) and (at == 0 or self.text[at - 1] == "\n") \
+                        and idle >= quiet:
+                    return at
+                if self.eof:
+                    return None
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self.cond.wait(min(left, max(0.05, quiet - idle)))
 
     def send(self, line):
         """Type line + CR into the serial port."""
@@ -445,10 +471,16 @@ class Run:
         QEMU's exit) and set seg_text. Raise Fatal on timeout."""
         if self.seg_text is not None or self.seg_kind == "live":
             return
-        m = self.console.wait_for(PROMPT_RE, self.seg_start, self.deadline)
+        if self.seg_kind == "boot":
+            at = self.console.wait_idle_prompt(self.deadline, PROMPT_QUIET)
+            b = BANNER_RE.search(self.console.text)
+            self.seg_start = b.start() if b else 0
+        else:
+            m = self.console.wait_for(PROMPT_RE, self.seg_start, self.deadline)
+            at = None if m is None else m.end() - len(PROMPT)
         with self.console.cond:
-            if m:
-                end, self.prompt_end = m.start() + (1 if m.group().startswith("\n") else 0), m.end()
+            if at is not None:
+                end, self.prompt_end = at, at + len(PROMPT)
             elif self.console.eof:
                 end, self.prompt_end = len(self.console.text), None
             else:
@@ -486,11 +518,17 @@ class Run:
         if self.prompt_end is None:
             raise Fatal("cannot send %r: QEMU exited (status %s) before a prompt"
                         % (st.arg, self.proc.poll()))
-        self._new_segment("cmd", st.arg)     # before sending: replies can be fast
+        line = st.arg
+        if "{" in line:                       # {name} / {name:#x}: a captured value
+            try:
+                line = line.format_map(self.vars)
+            except (KeyError, ValueError, IndexError) as e:
+                raise Fatal("cannot fill in %r: %s (capture failed?)" % (st.arg, e))
+        self._new_segment("cmd", line)        # before sending: replies can be fast
         try:
-            self.console.send(st.arg)
+            self.console.send(line)
         except OSError as e:
-            raise Fatal("cannot send %r: %s" % (st.arg, e))
+            raise Fatal("cannot send %r: %s" % (line, e))
 
     def do_expect(self, st):
         if self.seg_kind == "live":
@@ -638,7 +676,7 @@ def run_scenario(test, arch, fw, iso, verbose=False):
     results = []
 
     def desc(st):
-        return "%s: %s" % (r.tag, st.text)
+        return "%s:%d [%s/%s]: %s" % (test.file, st.lineno, arch, fw, st.text)
 
     if not os.path.exists(iso):
         return [Result(False, desc(s), ["image %s missing (image build failed?)" % iso])
@@ -787,7 +825,7 @@ def main():
     def job(t, arch, fw):
         err = errors[(arch, t.cmdline)]
         if err:
-            return [Result(False, "%s [%s/%s]: %s" % (t.file, arch, fw, s.text), [err])
+            return [Result(False, "%s:%d [%s/%s]: %s" % (t.file, s.lineno, arch, fw, s.text), [err])
                     for s in t.steps if s.kind not in SILENT_STEPS and s.applies(arch, fw)]
         return run_scenario(t, arch, fw, isos[(arch, t.cmdline)], a.verbose)
 
