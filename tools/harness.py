@@ -720,15 +720,18 @@ def run_scenario(test, arch, fw, iso, verbose=False):
 def image_for(arch, cmdline, build):
     """The ISO to boot for arch with kernel parameters cmdline: the plain
     build/<arch>/pagoda.iso, or a cached copy with cmdline in its grub.cfg
-    (build/test-images/<arch>-<hash>.iso, rebuilt when the plain image is
-    newer).  Returns (path, error or None)."""
+    (build/test-images/<arch>-<hash>.iso, made by `make test-image`, rebuilt
+    when the ELF or the grub.cfg template is newer).  Returns (path, error
+    or None)."""
     base = os.path.join("build", arch, "pagoda.iso")
     if not cmdline:
         return base, None
     h = hashlib.sha1(cmdline.encode()).hexdigest()[:12]
     path = os.path.join(IMAGE_CACHE, "%s-%s.iso" % (arch, h))
-    fresh = os.path.exists(path) and os.path.exists(base) and \
-        os.path.getmtime(path) >= os.path.getmtime(base)
+    inputs = [os.path.join("build", arch, "pagoda.elf"),
+              os.path.join("boot", "grub-%s.cfg.in" % arch)]
+    fresh = os.path.exists(path) and all(
+        os.path.getmtime(path) >= os.path.getmtime(i) for i in inputs if os.path.exists(i))
     if fresh or not build:
         return path, None
     os.makedirs(IMAGE_CACHE, exist_ok=True)
