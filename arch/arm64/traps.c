@@ -10,7 +10,8 @@
  * A data abort at an instruction listed in __ex_table ({insn, fixup}
  * pairs, as on x86_64) resumes at its fixup with the fault recorded for
  * arch_probe_read64/arch_probe_write64; anything else prints the frame and
- * a frame-pointer backtrace and panics. */
+ * panics, whose backtrace (arch_dump_backtrace) walks on through the frame
+ * record entry.S pushes, {interrupted fp, ELR}, into the faulting code. */
 #include <pagoda/kernel.h>
 #include <pagoda/arch.h>
 #include <asm/ptrace.h>
@@ -51,15 +52,14 @@ static const struct exception_table_entry *search_ex_table(unsigned long pc)
 	return NULL;
 }
 
-/* Frame-pointer walk: each frame record is {previous fp, return address}. */
-static void backtrace_from(unsigned long fp, unsigned long pc)
+/* Frame-pointer walk: each frame record is {previous fp, return address},
+ * within the boot stack. */
+static void backtrace_from(unsigned long fp)
 {
 	unsigned long lo = (unsigned long)arm64_boot_stack;
 	unsigned long hi = (unsigned long)arm64_boot_stack_end;
 
 	printk("Call trace:\n");
-	if (pc)
-		printk("  [<%016lx>]\n", pc);
 	for (int depth = 0; depth < 32 && fp >= lo && fp + 16 <= hi &&
 	     IS_ALIGNED(fp, 16); depth++) {
 		const unsigned long *rec = (const unsigned long *)fp;
@@ -72,7 +72,7 @@ static void backtrace_from(unsigned long fp, unsigned long pc)
 
 void arch_dump_backtrace(void)
 {
-	backtrace_from((unsigned long)__builtin_frame_address(0), 0);
+	backtrace_from((unsigned long)__builtin_frame_address(0));
 }
 
 static void show_regs(const struct pt_regs *r)
@@ -107,7 +107,6 @@ static void do_abort(struct pt_regs *regs, u64 esr)
 	printk("%s abort: %s (FSC 0x%02x, level %u)\n", data ? "Data" : "Instruction",
 	       fsc_name(fsc), fsc, fsc & 3);
 	show_regs(regs);
-	backtrace_from(regs->regs[29], regs->elr);
 	panic("%s abort at pc %016lx far %016lx", data ? "data" : "instruction",
 	      (unsigned long)regs->elr, (unsigned long)regs->far);
 }
@@ -125,7 +124,6 @@ void arm64_handle_exception(struct pt_regs *regs, int kind, int source)
 	printk("Unexpected %s exception (vector group %d), EC 0x%02lx\n",
 	       kinds[kind & 3], source, (unsigned long)ec);
 	show_regs(regs);
-	backtrace_from(regs->regs[29], regs->elr);
 	panic("unhandled exception, esr %016lx elr %016lx",
 	      (unsigned long)regs->esr, (unsigned long)regs->elr);
 }
