@@ -20,9 +20,10 @@ void x86_start(void)
 	uart_init();
 	gdt_init();
 	idt_init();
-	printk("multiboot2: info at 0x%x, %u bytes copied\n", mb2_phys, mb2_copy_len);
 	if (multiboot2_parse(mb2_copy, mb2_copy_len, arch_kimage_pa(mb2_copy), &bootinfo))
 		panic("no usable multiboot2 information at 0x%x", mb2_phys);
+	printk("multiboot2: loaded by %s, information at 0x%x (%u bytes)\n",
+	       bootinfo.loader ? bootinfo.loader : "an unnamed loader", mb2_phys, mb2_copy_len);
 	kmap_init();
 	/* The image with its bss (boot page tables, stacks, the MBI copy). */
 	bootinfo_add_reserved(&bootinfo, arch_kimage_pa(_text), _end - _text);

@@ -9,6 +9,7 @@
  * one line and stops the CPU. */
 #include <pagoda/kernel.h>
 #include <pagoda/arch.h>
+#include <asm/vmparam.h>
 #include <asm/cpu.h>
 #include <asm/boot.h>
 #include <asm/desc.h>
@@ -82,6 +83,9 @@ static void exc_report(const struct pt_regs *r)
 		printk("  %s access to 0x%016lx: %s\n",
 		       r->error & 2 ? "write" : (r->error & 16 ? "instruction fetch" : "read"),
 		       read_cr2(), r->error & 1 ? "protection violation" : "page not present");
+	unsigned long guard = (unsigned long)boot_stack_guard;
+	if (read_cr2() - guard < PAGE_SIZE && (r->vector == 8 || r->vector == 14))
+		printk("  kernel stack overflow: CR2 is in the boot stack's guard page\n");
 	printk("RIP: %04lx:%016lx RSP: %04lx:%016lx RFLAGS: %08lx\n",
 	       r->cs, r->rip, r->ss, r->rsp, r->rflags);
 	printk("CR2: %016lx CR3: %016lx CR4: %016lx\n", read_cr2(), read_cr3(), read_cr4());
