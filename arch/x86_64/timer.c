@@ -17,6 +17,8 @@
 #define PIT_GATE     0x61
 #define CALIBRATE_MS 10
 #define CALIBRATE_RUNS 3
+/* Port reads allowed for one interval: >= 1 us each, so ~100x the time. */
+#define PIT_MAX_POLLS  (1000UL * CALIBRATE_MS * 100)
 
 static u64 tsc_hz;
 
@@ -30,8 +32,9 @@ static u64 tsc_pit_interval(void)
 	outb(PIT_CH2, latch & 0xff);
 	outb(PIT_CH2, latch >> 8);
 	u64 t0 = rdtsc();
-	while (!(inb(PIT_GATE) & 0x20))
-		;
+	for (u64 polls = 0; !(inb(PIT_GATE) & 0x20); polls++)
+		if (polls > PIT_MAX_POLLS)
+			panic("PIT channel 2 output never rose (latch %u)", latch);
 	return rdtsc() - t0;
 }
 
