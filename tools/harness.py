@@ -25,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -46,6 +47,23 @@ BANNER_RE = re.compile(r"^Pagoda (x86_64|arm64) ", re.MULTILINE)
 PROMPT_QUIET = 1.0
 DEFAULT_TIMEOUT = 120
 UNIT_TIMEOUT = 120
+
+
+# QEMUs running now, killed if the harness itself is interrupted.
+LIVE = set()
+LIVE_LOCK = threading.Lock()
+
+
+def kill_live_qemus(signum=None, frame=None):
+    """Kill every QEMU this harness started that is still running; when
+    called as a signal handler, exit (status 128 + signal)."""
+    with LIVE_LOCK:
+        for p in list(LIVE):
+            if p.poll() is None:
+                p.kill()
+    if signum is not None:
+        print("harness: interrupted (signal %d); QEMUs killed" % signum, file=sys.stderr)
+        os._exit(128 + signum)
 
 
 class Result:
@@ -420,6 +438,8 @@ class Run:
         self.deadline = time.monotonic() + self.t.timeout
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self.qerr)
+        with LIVE_LOCK:
+            LIVE.add(self.proc)
         self.console = Console(self.proc, self.log)
         try:
             self.qmp = QMP(sock, connect_timeout=15)
@@ -441,6 +461,8 @@ class Run:
                 self.proc.wait()
         if self.qmp:
             self.qmp.close()
+        with LIVE_LOCK:
+            LIVE.discard(self.proc)
         if self.proc:
             for f in (self.proc.stdin,):
                 try:
@@ -794,6 +816,8 @@ def main():
     ap.add_argument("-v", "--verbose", action="store_true", help="trace steps on stderr")
     a = ap.parse_args()
 
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, kill_live_qemus)
     rep = Reporter()
     if a.unit_dir:
         rep.emit(unit_results(a.unit_dir, a.kfilter, UNIT_TIMEOUT))
