@@ -6,6 +6,7 @@
 #   make debug                       QEMU halted with a gdb stub + gdb script
 #   make unit                        host unit tests (ASan+UBSan)
 #   make test                        deps, images, unit tests, boot tests
+#   make test-image CMDLINE=.. TEST_ISO=path   image copy with other parameters
 #   make bench                       host benchmarks
 ARCH     ?= x86_64
 FIRMWARE ?= $(if $(filter arm64,$(ARCH)),uefi,bios)

@@ -528,8 +528,11 @@ class Run:
         self.seg_kind, self.seg_text, self.seg_cmd = kind, None, cmd
 
     def seg_diag(self, text):
+        """The text a step looked at (its last 25 lines), saying whose it is."""
         lines = text.splitlines()
-        return ["output was:"] + (["  | " + l for l in lines[-25:]] or ["  (empty)"])
+        whose = {"boot": "boot output", "live": "output since the last QMP step"}.get(
+            self.seg_kind, "output of `%s`" % self.seg_cmd)
+        return [whose + " was:"] + (["  | " + l for l in lines[-25:]] or ["  (empty)"])
 
     # ---------------------------------------------------------- steps
     def do_send(self, st):
@@ -816,8 +819,8 @@ def main():
     ap.add_argument("-v", "--verbose", action="store_true", help="trace steps on stderr")
     a = ap.parse_args()
 
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, kill_live_qemus)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGPIPE):
+        signal.signal(sig, kill_live_qemus)      # e.g. `harness.py ... | head`
     rep = Reporter()
     if a.unit_dir:
         rep.emit(unit_results(a.unit_dir, a.kfilter, UNIT_TIMEOUT))
