@@ -11,6 +11,7 @@
  * every access is PC-relative and only plain values are stored, because
  * pointers taken here would be load addresses, not link addresses. */
 #include <pagoda/bootinfo.h>
+#include <asm/sysreg.h>
 #include "arm64.h"
 
 struct arm64_boot arm64_boot;
@@ -132,7 +133,7 @@ efi_status_t efi_stub_main(efi_handle_t image, efi_system_table_t *st)
 	efi_status_t s;
 
 	efi_puts(st, "Pagoda: EFI stub\n");
-	arm64_boot.entry_el = (int)((({ u64 v; asm volatile("mrs %0, CurrentEL" : "=r"(v)); v; }) >> 2) & 3);
+	arm64_boot.entry_el = (int)((read_sysreg(CurrentEL) >> 2) & 3);
 	bootinfo.efi_systab = (phys_addr_t)st;
 	efi_stub_cmdline(image, st);
 	efi_stub_config_tables(st);
