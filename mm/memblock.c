@@ -206,6 +206,7 @@ phys_addr_t memblock_alloc_phys(u64 size, u64 align)
 		      (unsigned long long)size, (unsigned long long)align,
 		      (unsigned long long)(memblock.memory.total - memblock.reserved.total));
 	memblock_reserve(best, size);
+	memblock.alloc_bytes += size;
 	memset(__va(best), 0, size);
 	return best;
 }

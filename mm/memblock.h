@@ -38,6 +38,7 @@ struct memblock {
 	bool retired;
 	u64 firmware_usable;               /* usable bytes in the firmware map */
 	u64 kernel_bytes;                  /* bootinfo.reserved inside memory */
+	u64 alloc_bytes;                   /* carved by memblock_alloc_phys() */
 };
 extern struct memblock memblock;
 

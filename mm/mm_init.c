@@ -69,6 +69,13 @@ static void mm_print_summary(void)
 	       KB(managed), KB(ram), KB(memblock.kernel_bytes), KB(ram - managed),
 	       KB((u64)node_stat(NR_MEMMAP_BOOT_PAGES) << PAGE_SHIFT),
 	       KB((u64)node_stat(NR_PAGE_TABLE_PAGES) << PAGE_SHIFT));
+	printk("Memory: reserved %luK = %luK boot reservations (kernel image, firmware, modules)"
+	       " + %luK memmap + %luK page tables + %luK mm metadata\n",
+	       KB(ram - managed), KB(memblock.kernel_bytes),
+	       KB((u64)node_stat(NR_MEMMAP_BOOT_PAGES) << PAGE_SHIFT),
+	       KB((u64)node_stat(NR_PAGE_TABLE_PAGES) << PAGE_SHIFT),
+	       KB(memblock.alloc_bytes - ((u64)(node_stat(NR_MEMMAP_BOOT_PAGES) +
+					       node_stat(NR_PAGE_TABLE_PAGES)) << PAGE_SHIFT)));
 	printk("page_poison: %s (freed pages filled with %#x, checked on allocation)\n",
 	       page_poison_enabled ? "on" : "off", PAGE_POISON_BYTE);
 }
