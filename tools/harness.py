@@ -150,7 +150,7 @@ STEP_KEYS = {"send", "expect", "expect-not", "capture", "capture-all", "check",
 SILENT_STEPS = {"send", "sleep"}          # steps that are not results themselves
 LINE_RE = re.compile(r"^([a-z][a-z-]*)(?:@([A-Za-z0-9_/]+))?\s*:\s?(.*)$")
 CAPTURE_RE = re.compile(r"^([A-Za-z_]\w*)(?::(int|hex|str))?\s*=\s*(.*)$")
-RESERVED_NAMES = {"reply", "event", "abs", "min", "max", "int", "sum", "len"}
+RESERVED_NAMES = {"reply", "event", "abs", "min", "max", "int", "sum", "len", "enumerate", "range", "all", "any", "zip"}
 
 
 class ParseError(Exception):
@@ -616,7 +616,8 @@ class Run:
         return True, []
 
     def do_check(self, st):
-        names = {"abs": abs, "min": min, "max": max, "int": int, "sum": sum, "len": len}
+        names = {"abs": abs, "min": min, "max": max, "int": int, "sum": sum, "len": len,
+                 "enumerate": enumerate, "range": range, "all": all, "any": any, "zip": zip}
         g = {"__builtins__": names}
         g.update(self.vars)
         try:
