@@ -1,5 +1,5 @@
 /* The UEFI types Pagoda uses (UEFI 2.x spec names, our C spelling).
- * Only what the arm64 EFI stub calls: the system table, boot services,
+ * Only what the arm64 EFI application calls: the system table, boot services,
  * simple text output, the loaded-image protocol, the memory map and the
  * configuration table.  Calls use the platform ABI (AAPCS64 on arm64). */
 #ifndef BOOT_EFI_H

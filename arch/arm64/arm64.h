@@ -1,6 +1,6 @@
 /* Internal interfaces of the arm64 port (not part of the arch contract).
  *
- *   efi_stub.c   (runs at the load address, firmware MMU) fills
+ *   efi_app.c   (runs at the load address, firmware MMU) fills
  *                arm64_boot and bootinfo's plain fields, exits boot services
  *   fwprobe.c    (same) finds the PL011 and the PSCI conduit in DTB / ACPI
  *   mmu_boot.c   (same) builds the TTBR1 tables and the switch idmap

@@ -6,7 +6,7 @@
  *          0x1000 .text: efi_entry ... (RVA == file offset)
  *
  * Flow: firmware/GRUB -> efi_entry (MMU on, firmware identity map, any load
- * address) -> efi_stub_main (C, arch/arm64/efi_stub.c) -> arm64_mmu_switch
+ * address) -> efi_app_main (C, arch/arm64/efi_app.c) -> arm64_mmu_switch
  * (idmap page, MMU off/on with our tables) -> arm64_virt_entry at the link
  * address -> arm64_start_kernel -> kmain.
  * The PE fields that are link-time differences come from linker/arm64.ld. */
@@ -81,7 +81,7 @@ direct_entry:
 	.text
 /* efi_entry(ImageHandle x0, SystemTable x1): the PE entry point.
  * Masks interrupts (the firmware's timer would poll the UART and eat input),
- * clears bss (PC-relative: we run at the load address) and calls the C stub,
+ * clears bss (PC-relative: we run at the load address) and calls the C entry,
  * which returns only with an EFI error status for the firmware. */
 	.globl	efi_entry
 efi_entry:
@@ -98,7 +98,7 @@ efi_entry:
 	str	xzr, [x2], #8
 	b	1b
 2:	ldp	x0, x1, [sp, #16]
-	bl	efi_stub_main
+	bl	efi_app_main
 	ldp	x29, x30, [sp], #32
 	ret
 
@@ -125,7 +125,7 @@ arm64_virt_entry:
 	b	3b
 
 /* arm64_mmu_switch(ttbr1 x0, ttbr0 x1, tcr x2, mair x3, start x4, end x5):
- * called by the EFI stub after ExitBootServices, from the identity-mapped
+ * called by the EFI application after ExitBootServices, from the identity-mapped
  * page .idmap.text.  Cleans [start, end) (the image, holding our tables) to
  * PoC, turns the firmware's MMU off (dropping from EL2 to EL1 first if the
  * firmware ran at EL2), installs our tables and jumps to the link address.

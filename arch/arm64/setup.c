@@ -1,4 +1,4 @@
-/* arm64 kernel entry at the link address: from the EFI stub's plain
+/* arm64 kernel entry at the link address: from the EFI application's plain
  * values to a filled bootinfo, then the generic kmain().
  *
  *   arm64_virt_entry (head.S): stack, VBAR_EL1, TTBR0 off
@@ -44,7 +44,7 @@ static void arm64_fill_bootinfo(void)
 __noreturn void arm64_start_kernel(void)
 {
 	pl011_init(arm64_boot.uart_pa);
-	printk("arm64: EFI stub entered at EL%d; image at phys %#lx, virt %#lx\n",
+	printk("arm64: EFI application entered at EL%d; image at phys %#lx, virt %#lx\n",
 	       arm64_boot.entry_el, arm64_kimage_pa, (unsigned long)_text);
 	printk("console: pl011 at %#lx (%s)\n", (unsigned long)arm64_boot.uart_pa,
 	       fw_src_name[arm64_boot.uart_src]);

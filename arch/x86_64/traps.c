@@ -1,6 +1,6 @@
 /* CPU exceptions: fixup or report and panic.
  *
- *   vectors.S stub -> x86_exception(regs)
+ *   vectors.S entry -> x86_exception(regs)
  *        #PF/#GP at an __ex_table address -> extable_fixup(): resume there
  *        anything else -> name, error code, RIP, CR2, registers,
  *                         backtrace, panic()

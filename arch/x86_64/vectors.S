@@ -1,11 +1,11 @@
 /* Exception entry stubs for vectors 0..31.
  *
- * Each stub makes the stack uniform, then exc_common saves the general
+ * Each entry makes the stack uniform, then exc_common saves the general
  * registers so the stack holds a struct pt_regs (include/asm/ptrace.h):
  *
  *   high  ss rsp rflags cs rip     pushed by the CPU
- *         error                    by the CPU, or 0 by the stub
- *         vector                   by the stub
+ *         error                    by the CPU, or 0 by the entry
+ *         vector                   by the entry
  *   low   rax rbx ... r15          by exc_common (r15 lowest)
  *
  * x86_exception(regs) may change regs->rip (exception fixup) and returns;

@@ -8,7 +8,7 @@
  *
  * The firmware loads the image wherever it likes, so the kernel image has
  * no fixed physical address: arch_kimage_pa() adds the load offset the EFI
- * stub recorded (arm64_kimage_pa) instead of a KIMAGE_PADDR constant.
+ * EFI application recorded (arm64_kimage_pa) instead of a KIMAGE_PADDR constant.
  */
 #ifndef ASM_VMPARAM_H
 #define ASM_VMPARAM_H
@@ -33,7 +33,7 @@
 #ifndef __ASSEMBLER__
 #define __va(pa)  ((void *)((unsigned long)(pa) + PAGE_OFFSET))
 #define __pa(va)  ((unsigned long)(va) - PAGE_OFFSET)   /* direct-map addresses only */
-/* Physical address the firmware loaded the image at (set by the EFI stub). */
+/* Physical address the firmware loaded the image at (set by the EFI application). */
 extern unsigned long arm64_kimage_pa;
 #endif
 #endif

@@ -1,6 +1,6 @@
-/* The EFI stub: Pagoda's arm64 entry as a UEFI application.
+/* The EFI application: Pagoda's arm64 entry as a UEFI application.
  *
- *   efi_entry (head.S) -> efi_stub_main
+ *   efi_entry (head.S) -> efi_app_main
  *     LoadedImage.LoadOptions (UCS-2) -> bootinfo.cmdline
  *     configuration tables          -> bootinfo.acpi_rsdp, bootinfo.dtb
  *     DTB / ACPI                    -> PL011 base, PSCI conduit (fwprobe.c)
@@ -65,7 +65,7 @@ static bool guid_eq(const efi_guid_t *a, const efi_guid_t *b)
 
 /* LoadOptions -> bootinfo.cmdline, minus GRUB's leading "BOOT_IMAGE=path"
  * so that both arches show the same parameters. */
-static void efi_stub_cmdline(efi_handle_t image, efi_system_table_t *st)
+static void efi_app_cmdline(efi_handle_t image, efi_system_table_t *st)
 {
 	static const efi_guid_t li_guid = EFI_LOADED_IMAGE_GUID;
 	efi_loaded_image_t *li = NULL;
@@ -89,7 +89,7 @@ static void efi_stub_cmdline(efi_handle_t image, efi_system_table_t *st)
 }
 
 /* ACPI 2.0 RSDP and DTB from the configuration table. */
-static void efi_stub_config_tables(efi_system_table_t *st)
+static void efi_app_config_tables(efi_system_table_t *st)
 {
 	static const efi_guid_t acpi_guid = EFI_ACPI_20_TABLE_GUID;
 	static const efi_guid_t dtb_guid = EFI_DTB_TABLE_GUID;
@@ -104,7 +104,7 @@ static void efi_stub_config_tables(efi_system_table_t *st)
 
 /* Take the final memory map and leave boot services.  The map key changes
  * whenever the firmware allocates, so retry with a fresh map. */
-static efi_status_t efi_stub_exit_boot_services(efi_handle_t image,
+static efi_status_t efi_app_exit_boot_services(efi_handle_t image,
 						efi_system_table_t *st)
 {
 	efi_status_t s = EFI_LOAD_ERROR;
@@ -128,17 +128,17 @@ static efi_status_t efi_stub_exit_boot_services(efi_handle_t image,
 }
 
 /* Called by efi_entry; returns an EFI status only when boot fails. */
-efi_status_t efi_stub_main(efi_handle_t image, efi_system_table_t *st)
+efi_status_t efi_app_main(efi_handle_t image, efi_system_table_t *st)
 {
 	efi_status_t s;
 
-	efi_puts(st, "Pagoda: EFI stub\n");
+	efi_puts(st, "Pagoda: EFI application\n");
 	arm64_boot.entry_el = (int)((read_sysreg(CurrentEL) >> 2) & 3);
 	bootinfo.efi_systab = (phys_addr_t)st;
-	efi_stub_cmdline(image, st);
-	efi_stub_config_tables(st);
+	efi_app_cmdline(image, st);
+	efi_app_config_tables(st);
 	arm64_fw_probe(bootinfo.dtb, bootinfo.acpi_rsdp);
-	s = efi_stub_exit_boot_services(image, st);
+	s = efi_app_exit_boot_services(image, st);
 	if (s != EFI_SUCCESS) {
 		efi_puts(st, "Pagoda: ExitBootServices failed\n");
 		return s;
