@@ -72,6 +72,7 @@ debug: image
 
 # ---------------------------------------------------------------- host
 include tests/unit/unit.mk
+include tests/bench/bench.mk
 
 # ---------------------------------------------------------------- tests
 deps:
