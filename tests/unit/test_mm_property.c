@@ -33,6 +33,7 @@
 #include "mm/pgwalk.h"
 #include "mm/vmstat.h"
 #include "mm/mm_internal.h"
+#include <pagoda/selftest.h>
 
 #define PROP_BOOT_RAM     (512 * SZ_1M)      /* ZONE_NORMAL at boot */
 #define PROP_PHYS         (768 * SZ_1M)      /* memfd size: two more sections */
@@ -601,11 +602,51 @@ static void prop_accounting(void)
 		f.boot, f.runtime, f.why);
 }
 
+/* ---------------------------------------------------------------- BENCH(buddy) */
+
+extern const struct bench __start_pagoda_benches[], __stop_pagoda_benches[];
+
+/* mm/buddy_bench.c pauses poisoning while it times the allocator alone.
+ * Afterwards every free page must still hold the pattern (taking all of
+ * memory verifies each block) and the allocator must be consistent. */
+static void prop_buddy_bench(void)
+{
+	static char out[2048];
+	const struct bench *b;
+	struct prop p;
+	struct page *page;
+	unsigned long taken = 0;
+
+	prop_boot("page_poison=on", false);
+	prop_init(&p, 2);
+	for (b = __start_pagoda_benches; b < __stop_pagoda_benches && strcmp(b->name, "buddy"); b++)
+		;
+	host_ok(b < __stop_pagoda_benches, "BENCH(buddy) is registered");
+	if (b == __stop_pagoda_benches)
+		return;
+	out[0] = 0;
+	host_printk_buf = out;
+	host_printk_size = sizeof(out);
+	b->fn();
+	host_printk_buf = NULL;
+	host_ok(strstr(out, "order-0 pair: ") && strstr(out, "order-9 pair: ") &&
+		strstr(out, "page_poison=on"), "bench prints order-0 and order-9 pairs, with and without poison");
+	for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n"))
+		printf("#   %s\n", l);
+	host_ok(page_poison_enabled && prop_walk(&p) && nr_free_pages() == p.free0,
+		"poisoning restored, allocator consistent and all pages back: %s", p.err);
+	while ((page = alloc_pages(0, ZONE_NORMAL)))    /* panics on a missing pattern */
+		taken++;
+	host_ok(taken == p.free0, "every free page still poisoned (%lu pages verified)", taken);
+	prop_fini(&p);
+}
+
 int main(void)
 {
 	host_tap_init();
 	host_scenario("checker catches corruption", prop_checker_catches);
 	host_scenario("accounting", prop_accounting);
+	host_scenario("BENCH(buddy) keeps the poison", prop_buddy_bench);
 	host_scenario("random, poison off", prop_random_no_poison);
 	host_scenario("random, poison on", prop_random_poison);
 	return host_tap_done();

@@ -16,6 +16,7 @@
 #include <pagoda/shell.h>
 #include <pagoda/pseudofs.h>
 #include <pagoda/selftest.h>
+#include <pagoda/time.h>
 #include "host_mm.h"
 
 char *host_printk_buf;
@@ -220,4 +221,11 @@ u64 host_now_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* The kernel's clock and bench_report() for BENCH()es in mm/ (mm/buddy_bench.c). */
+u64 ktime_ns(void) { return host_now_ns(); }
+void bench_report_unit(const char *what, u64 value, const char *unit)
+{
+	printk("%s: %llu %s\n", what, (unsigned long long)value, unit);
 }
