@@ -7,10 +7,11 @@
  *     order-0 / order-9 alloc+free pairs    REPS runs of ITERS pairs, median
  *     memmap_init_early() again             REPS runs, median ns per struct page
  *
- * A pair on fully merged memory is the buddy allocator's worst case: the
- * allocation splits a max-order block down, the free merges it back up.
- * "warm" holds one page of an order-0 pair first, so a free order-0 buddy
- * is always there and a pair touches one list (closest to a per-cpu list).
+ * After boot small free blocks exist (next to frame 0, the kernel, the
+ * memblock allocations), so a plain order-0 pair takes and returns one of
+ * them: one list pop, one failed merge, one list push (the fast path).
+ * "split+merge" first takes every block below MAX_ORDER: each pair then
+ * splits a max-order block through 10 orders and merges it back.
  * Times: clock_gettime(CLOCK_MONOTONIC). */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -64,14 +65,24 @@ static double bench_pairs(unsigned int order)
 	return bench_median(v, BENCH_REPS);
 }
 
-/* The same with one page of an order-0 pair held: the other half stays
- * on free_area[0], so each pair is one list pop and one list push. */
-static double bench_pairs_warm(void)
+/* The worst case: every free block below MAX_ORDER is taken first, so
+ * each order-0 allocation splits a max-order block through all orders and
+ * each free merges it back up again. */
+static double bench_pairs_split_merge(void)
 {
-	struct page *hold = alloc_pages(0, ZONE_NORMAL);
-	double ns = bench_pairs(0);
+	static struct page *held[1024];
+	static unsigned int held_order[1024];
+	int n = 0;
+	double ns;
 
-	free_pages(hold, 0);
+	for (unsigned int o = 0; o < MAX_ORDER; o++)
+		while (zones[ZONE_NORMAL].free_area[o].nr_free && n < 1024) {
+			held[n] = alloc_pages(o, ZONE_NORMAL);
+			held_order[n++] = o;
+		}
+	ns = bench_pairs(0);
+	while (n--)
+		free_pages(held[n], held_order[n]);
 	return ns;
 }
 
@@ -103,7 +114,7 @@ static void bench_row(u64 size, const char *cmdline)
 	host_mm_boot(size, &o);
 	boot_ms = (host_now_ns() - t0) / 1e6;
 	o0 = bench_pairs(0);
-	o0w = bench_pairs_warm();
+	o0w = bench_pairs_split_merge();
 	o9 = bench_pairs(9);
 	init = bench_memmap_init();
 	printf("| %3llu GiB | %-6s | %7.1f | %6.2f M | %7.1f | %7.1f | %6.3f M | %8.2f | %9.0f |\n",
@@ -133,17 +144,23 @@ static u64 bench_size;
 static const char *bench_cmdline;
 static void bench_child(void) { bench_row(bench_size, bench_cmdline); }
 
+/* bench_mm [GIB...]: the sizes to run (default 1 8 64), then 1 GiB with
+ * poisoning on (only with the default sizes). */
 int main(int argc, char **argv)
 {
-	static const u64 sizes[] = { 1, 8, 64 };
+	u64 sizes[8] = { 1, 8, 64 };
+	unsigned int nr_sizes = 3;
 
 	host_tap_init();
 	printf("pagoda host benchmark: %d runs of %lu pairs, median; page_poison=off unless shown\n\n",
 	       BENCH_REPS, BENCH_ITERS);
-	printf("| memory  | poison | o0 pair ns | o0 pairs/s | o0 warm ns | o9 pair ns | o9 pairs/s | "
+	printf("| memory  | poison | o0 pair ns | o0 pairs/s | o0 split+merge ns | o9 pair ns | o9 pairs/s | "
 	       "memmap init ns/page | mm_init ms |\n");
 	printf("|---|---|---|---|---|---|---|---|---|\n");
-	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	if (argc > 1)
+		for (nr_sizes = 0; nr_sizes < 8 && (int)nr_sizes + 1 < argc; nr_sizes++)
+			sizes[nr_sizes] = strtoull(argv[nr_sizes + 1], NULL, 0);
+	for (unsigned i = 0; i < nr_sizes; i++) {
 		long need, have;
 
 		bench_size = sizes[i] << 30;
@@ -155,6 +172,8 @@ int main(int argc, char **argv)
 		bench_cmdline = "page_poison=off";
 		host_scenario("bench", bench_child);
 	}
+	if (argc > 1)
+		return 0;
 	bench_size = 1ULL << 30;
 	bench_cmdline = "page_poison=on";
 	host_scenario("bench", bench_child);
