@@ -12,7 +12,8 @@
  * allocator, initialise the struct pages in ZONE_MOVABLE, online the range.
  *
  * The random run does PAGODA_PROP_STEPS (default 10^6) alloc/free/split steps
- * of orders 0..10 in both zones, seeded by PAGODA_PROP_SEED (printed), with
+ * of orders 0..10 in both zones (and 1 in 128 an alloc_contig_range() of a
+ * random range, checked against the test's own idea of which pages are free), seeded by PAGODA_PROP_SEED (printed), with
  *   - after every step: counters, alignment, section and zone of the block,
  *     no overlap with held blocks (a bitmap of held pfns);
  *   - every 1,000 steps: a walk of every free list against the held bitmap
@@ -97,6 +98,7 @@ struct prop {
 	u8 *free_head;                     /* walk scratch: order + 1 at free heads */
 	struct prop_block *held;
 	unsigned long nr_held, held_pages, held_movable;
+	unsigned long contig_ok, contig_busy;
 	unsigned long fail_step;           /* step of the first broken invariant */
 	unsigned long free0;               /* nr_free_pages() with nothing held */
 	unsigned long other0;              /* managed - free at start: memmap, tables */
@@ -213,6 +215,44 @@ static bool prop_alloc(struct prop *p)
 		return true;
 	}
 	return prop_take(p, page, o, zt);
+}
+
+/* Is pfn free by the test's own reckoning: not held by the test, and
+ * neither reserved nor allocated by mm itself (memmap, page tables)? */
+static bool prop_pfn_free(const struct prop *p, unsigned long pfn)
+{
+	const struct page *pg = pfn_to_page(pfn);
+	return !bit_test(p->held_map, pfn) && !page_test_flag(pg, PG_reserved) && !pg->refcount;
+}
+
+/* alloc_contig_range() of a random range inside one online section: it
+ * must succeed exactly when every page is free and in the zone asked for;
+ * the pages come back as held order-0 pages. */
+static bool prop_contig(struct prop *p)
+{
+	unsigned long len = 1 + prop_rand(p) % ((prop_rand(p) & 1) ? 700 : 16), start, end;
+	enum zone_type zt = (prop_rand(p) & 1) ? ZONE_MOVABLE : ZONE_NORMAL;
+	bool expect = true;
+	int rc;
+
+	start = prop_rand(p) % p->nr_pfns;
+	end = MIN(start + len, section_nr_to_pfn(pfn_to_section_nr(start) + 1));
+	if (!prop_section_online(start))
+		return true;
+	for (unsigned long pfn = start; pfn < end && expect; pfn++)
+		expect = prop_pfn_free(p, pfn) && page_zone_id(pfn_to_page(pfn)) == zt;
+	rc = alloc_contig_range(start, end, zt);
+	if (rc == 0)
+		p->contig_ok++;
+	else
+		p->contig_busy++;
+	if ((rc == 0) != expect || (rc && rc != -EBUSY))
+		return prop_fail(p, "alloc_contig_range(%#lx, %#lx, zone %d) = %d, expected %s",
+				 start, end, zt, rc, expect ? "0" : "-EBUSY");
+	for (unsigned long pfn = start; rc == 0 && pfn < end; pfn++)
+		if (!prop_take(p, pfn_to_page(pfn), 0, zt))
+			return false;
+	return true;
 }
 
 /* Free held block i (swap-removed from the held array). */
@@ -367,7 +407,14 @@ static bool prop_run(struct prop *p, unsigned long steps, unsigned long *walks, 
 	for (unsigned long s = 1; s <= steps; s++) {
 		bool alloc = p->nr_held == 0 || prop_rand(p) % 100 < prop_phase_alloc_pct(s);
 		unsigned long held_before = p->nr_held;
-		bool ok = alloc ? prop_alloc(p) : prop_free(p, prop_rand(p) % p->nr_held);
+		bool ok;
+
+		if (prop_rand(p) % 128 == 0) {
+			alloc = false;                    /* not counted as a NULL allocation */
+			ok = prop_contig(p);
+		} else {
+			ok = alloc ? prop_alloc(p) : prop_free(p, prop_rand(p) % p->nr_held);
+		}
 
 		if (alloc && ok && p->nr_held == held_before)
 			(*nulls)++;
@@ -414,6 +461,8 @@ static void prop_random(const char *cmdline, unsigned long steps)
 		(unsigned long long)seed, ok ? "" : ": failed at step ", p.fail_step, p.err);
 	host_ok(ok && walks == steps / PROP_WALK_EVERY, "%lu full free-list walks passed", walks);
 	host_ok(nulls > 0, "the fill phases exhausted memory (%lu NULL allocations, each checked)", nulls);
+	host_ok(p.contig_ok > 0 && p.contig_busy > 0, "alloc_contig_range: %lu taken, %lu -EBUSY, each as predicted",
+		p.contig_ok, p.contig_busy);
 	printf("# %.1f s, %lu blocks held at the end\n", (host_now_ns() - t0) / 1e9, p.nr_held);
 	if (!ok)
 		return;
