@@ -12,14 +12,17 @@
  * allocator, initialise the struct pages in ZONE_MOVABLE, online the range.
  *
  * The random run does PAGODA_PROP_STEPS (default 10^6) alloc/free/split steps
- * of orders 0..10 in both zones (and 1 in 128 an alloc_contig_range() of a
- * random range, checked against the test's own idea of which pages are free), seeded by PAGODA_PROP_SEED (printed), with
+ * of orders 0..10 in both zones (1 step in 128 is an alloc_contig_range() of
+ * a random range, checked against the test's own idea of which pages are
+ * free), seeded by PAGODA_PROP_SEED (printed), with
  *   - after every step: counters, alignment, section and zone of the block,
  *     no overlap with held blocks (a bitmap of held pfns);
  *   - every 1,000 steps: a walk of every free list against the held bitmap
  *     (flags, order, zone, alignment, overlaps, counters, missed merges);
  * and finally frees everything and compares /proc/buddyinfo with its text
- * before the run. */
+ * before the run.  Other scenarios: the checker catches planted corruptions,
+ * the accounting rule with numbers derived from the layout, and BENCH(buddy)
+ * (which pauses poisoning) leaves every free page poisoned. */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,8 +36,8 @@
 #include "mm/page_poison.h"
 #include "mm/pgwalk.h"
 #include "mm/vmstat.h"
-#include "mm/mm_internal.h"
 #include <pagoda/selftest.h>
+#include "mm/mm_internal.h"
 
 #define PROP_BOOT_RAM     (512 * SZ_1M)      /* ZONE_NORMAL at boot */
 #define PROP_PHYS         (768 * SZ_1M)      /* memfd size: two more sections */
@@ -460,7 +463,8 @@ static void prop_random(const char *cmdline, unsigned long steps)
 		"cheap invariants after each (seed %#llx)%s%.0lu %s", steps, MAX_ORDER,
 		(unsigned long long)seed, ok ? "" : ": failed at step ", p.fail_step, p.err);
 	host_ok(ok && walks == steps / PROP_WALK_EVERY, "%lu full free-list walks passed", walks);
-	host_ok(nulls > 0, "the fill phases exhausted memory (%lu NULL allocations, each checked)", nulls);
+	host_ok(nulls > 0 || steps < 20000, "the fill phases exhausted memory (%lu NULL allocations, "
+		"each checked; needs >= 20000 steps)", nulls);
 	host_ok(p.contig_ok > 0 && p.contig_busy > 0, "alloc_contig_range: %lu taken, %lu -EBUSY, each as predicted",
 		p.contig_ok, p.contig_busy);
 	printf("# %.1f s, %lu blocks held at the end\n", (host_now_ns() - t0) / 1e9, p.nr_held);
