@@ -64,10 +64,12 @@ image: $(ISO) $(ELF)
 -include $(OBJS:.o=.d)
 
 # ---------------------------------------------------------------- running
-run: image
+run: deps
+	@$(MAKE) --no-print-directory image
 	python3 tools/run.py --arch $(ARCH) --firmware $(FIRMWARE) --mem $(MEM) --iso $(ISO)
 
-debug: image
+debug: deps
+	@$(MAKE) --no-print-directory image
 	python3 tools/run.py --arch $(ARCH) --firmware $(FIRMWARE) --mem $(MEM) --iso $(ISO) --gdb --elf $(ELF)
 
 # ---------------------------------------------------------------- host
