@@ -8,6 +8,7 @@
 #   make test                        deps, images, unit tests, boot tests
 #   make test-image CMDLINE=.. TEST_ISO=path   image copy with other parameters
 #   make bench                       host benchmarks
+#   make bench-boot                  boot time to the prompt on every machine
 ARCH     ?= x86_64
 FIRMWARE ?= $(if $(filter arm64,$(ARCH)),uefi,bios)
 CMDLINE  ?=
@@ -16,7 +17,7 @@ JOBS     ?= 2
 B        := build/$(ARCH)
 HB       := build/host
 
-.PHONY: all image run debug unit test bench deps clean check-images
+.PHONY: all image run debug unit test bench bench-boot deps clean check-images
 all: image
 
 # ---------------------------------------------------------------- kernel
@@ -113,6 +114,11 @@ test-image: $(ELF)
 	@$(MAKE) --no-print-directory B=$(TEST_B) -o $(TEST_B)/pagoda.elf $(TEST_B)/pagoda.iso
 	@mv $(TEST_B)/pagoda.iso $(TEST_ISO)
 	@rm -rf $(TEST_B)
+
+# Boot-time figures (firmware + GRUB + kernel to the prompt), per machine.
+bench-boot: deps
+	@$(MAKE) --no-print-directory check-images
+	python3 tools/boottime.py --runs 3
 
 clean:
 	rm -rf build
