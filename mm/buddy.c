@@ -44,21 +44,23 @@ void buddy_del_locked(struct zone *z, struct page *page, unsigned int order)
 	z->free_pages -= 1UL << order;
 }
 
-/* May the free block at pfn merge with its buddy, both of this order?
- * The buddy must be a valid, free, same-order head in the same zone and
- * section, and neither section may be isolated for offlining. */
-static bool buddy_can_merge(struct zone *z, unsigned long pfn, unsigned long buddy,
-			    unsigned int order)
-{
-	struct page *bp;
+/* A block never crosses a section: the buddy of a block of order k <
+ * MAX_ORDER differs from it only in pfn bit k, below the section bits, and
+ * the merged block of order MAX_ORDER is still inside the section. */
+BUILD_BUG_ON(MAX_ORDER > PFN_SECTION_SHIFT);
 
-	if (!pfn_valid(buddy) || pfn_to_section_nr(buddy) != pfn_to_section_nr(pfn))
-		return false;
-	if (pfn_section_isolated(buddy) || pfn_section_isolated(pfn))
-		return false;
-	bp = pfn_to_page(buddy);
-	return page_test_flag(bp, PG_buddy) && bp->order == order &&
-	       &zones[page_zone_id(bp)] == z;
+/* The highest order a free block at pfn may merge up to: MAX_ORDER if its
+ * section has a memmap (so every buddy's struct page is mapped) and is not
+ * ISOLATED for offlining, else order (no merging).  One section lookup
+ * serves every level of the merge; see the theory below. */
+static unsigned int buddy_merge_limit(unsigned long pfn, unsigned int order)
+{
+	const struct mem_section *ms = pfn_to_section(pfn);
+	const u32 want = SECTION_PRESENT | SECTION_MEMMAP;
+
+	if (ms && (ms->state & (want | SECTION_ISOLATED)) == want)
+		return MAX_ORDER;
+	return order;
 }
 
 /*
@@ -72,17 +74,37 @@ static bool buddy_can_merge(struct zone *z, unsigned long pfn, unsigned long bud
  *   order 1:  pfn 0x102 ^ 2 = 0x100 free?  merge -> 0x100 order 2
  *   order 2:  pfn 0x100 ^ 4 = 0x104 busy   -> stop, list at order 2
  *
+ *   section (128 MiB = 2^15 pages)
+ *   |<----------------------------------------------------------->|
+ *   [ 4 MiB ][ 4 MiB ] ...  every block and its buddy, at every order
+ *   < MAX_ORDER, lie in the same section (BUILD_BUG_ON above)
+ *
+ * So the section tests are made once, before the loop (buddy_merge_limit):
+ * the buddy is pfn_valid exactly when pfn is, and "neither section is
+ * ISOLATED" is "this section is not ISOLATED".  A hole inside the section
+ * has PG_reserved struct pages, never PG_buddy, so it stops a merge there.
+ * There is no zone test either: zones are whole sections (a section is
+ * onlined to one zone as a unit, mem_section.zone, and memmap_init_section()
+ * puts all its struct pages in that zone), so the buddy is in pfn's zone.
+ * Were one section ever split between zones (sub-section onlining), the
+ * loop would need `page_zone_id(bp) == page_zone_id(pfn's page)` back.
+ *
  * Invariant kept: no two free buddies of the same order both sit on the
- * free lists (unless merging is forbidden between them).  Zone lock held.
+ * free lists, unless their section is ISOLATED (tests/unit/test_mm_property.c
+ * walks for it).
+ * Zone lock held.
  */
 static void buddy_free_one_locked(struct zone *z, unsigned long pfn, unsigned int order)
 {
-	while (order < MAX_ORDER) {
-		unsigned long buddy = pfn ^ (1UL << order);
+	unsigned int limit = buddy_merge_limit(pfn, order);
 
-		if (!buddy_can_merge(z, pfn, buddy, order))
+	while (order < limit) {
+		unsigned long buddy = pfn ^ (1UL << order);
+		struct page *bp = pfn_to_page(buddy);
+
+		if (!page_test_flag(bp, PG_buddy) || bp->order != order)
 			break;
-		buddy_del_locked(z, pfn_to_page(buddy), order);
+		buddy_del_locked(z, bp, order);
 		pfn &= buddy;
 		order++;
 	}

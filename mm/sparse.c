@@ -13,22 +13,11 @@
 #include "mm/memblock.h"
 #include "mm/mm_internal.h"
 
-static struct mem_section *mem_section_root[NR_SECTION_ROOTS];
+struct mem_section *mem_section_root[NR_SECTION_ROOTS];
 static unsigned long sparse_nr_sections_hint;   /* highest present section + 1 */
 
 BUILD_BUG_ON(sizeof(struct mem_section) & (sizeof(struct mem_section) - 1));
 BUILD_BUG_ON(MAX_ORDER + PAGE_SHIFT > SECTION_SIZE_BITS);
-
-/* The section for nr, or NULL when out of range or never allocated. */
-struct mem_section *sparse_section(unsigned long nr)
-{
-	struct mem_section *root;
-
-	if (nr >= NR_MEM_SECTIONS)
-		return NULL;
-	root = mem_section_root[nr / SECTIONS_PER_ROOT];
-	return root ? &root[nr % SECTIONS_PER_ROOT] : NULL;
-}
 
 /* The section for nr, allocating its root page on first use.  Returns NULL
  * when nr is beyond MAX_PHYSMEM_BITS or no page is available at run time. */

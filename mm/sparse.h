@@ -52,8 +52,26 @@ struct mem_section {
 static inline unsigned long pfn_to_section_nr(unsigned long pfn) { return pfn >> PFN_SECTION_SHIFT; }
 static inline unsigned long section_nr_to_pfn(unsigned long nr) { return nr << PFN_SECTION_SHIFT; }
 
-/* The section, or NULL when nr is out of range or its root page is absent. */
-struct mem_section *sparse_section(unsigned long nr);
+/* The root table (mm/sparse.c owns it; only sparse_section*() index it). */
+extern struct mem_section *mem_section_root[NR_SECTION_ROOTS];
+
+/* The section, or NULL when nr is out of range or its root page is absent.
+ * Inline: pfn_valid() and the buddy free path look a section up on every
+ * call, and the lookup is two loads. */
+static inline struct mem_section *sparse_section(unsigned long nr)
+{
+	struct mem_section *root;
+
+	if (nr >= NR_MEM_SECTIONS)
+		return NULL;
+	root = mem_section_root[nr / SECTIONS_PER_ROOT];
+	return root ? &root[nr % SECTIONS_PER_ROOT] : NULL;
+}
+/* The section holding pfn (see sparse_section()). */
+static inline struct mem_section *pfn_to_section(unsigned long pfn)
+{
+	return sparse_section(pfn_to_section_nr(pfn));
+}
 /* Like sparse_section() but allocates the root page (memblock or buddy). */
 struct mem_section *sparse_section_alloc(unsigned long nr);
 

@@ -1,7 +1,8 @@
 /* Host test of the buddy allocator: the in-kernel selftests, draining all
  * memory and giving it back restores /proc/buddyinfo, the panicking
  * double-free/bad-free checks, poison detection, alloc_contig_range across
- * a section boundary, and the `page` verb's one-line errors. */
+ * a section boundary, no merging in an ISOLATED section, and the `page`
+ * verb's one-line errors. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,37 @@ static void buddy_contig_cross_section(void)
 	host_ok(nr_free_pages() == free0 && !strcmp(before, after), "buddyinfo restored");
 }
 
+/* Frees in an ISOLATED section do not merge (the free path checks the
+ * section once, before its merge loop); after un-isolating they do, and
+ * /proc/buddyinfo comes back. */
+static void buddy_isolated_section(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	unsigned long pfn = section_nr_to_pfn(1) + 0x1000, free0;
+	struct mem_section *ms;
+	char before[1024], after[1024];
+
+	host_mm_boot(256 * SZ_1M, &o);
+	ms = sparse_section(1);
+	free0 = nr_free_pages();
+	host_cat("/proc/buddyinfo", before, sizeof(before));
+	host_ok(alloc_contig_range(pfn, pfn + 2, ZONE_NORMAL) == 0, "took the pair %#lx-%#lx", pfn, pfn + 1);
+	ms->state |= SECTION_ISOLATED;
+	free_pages(pfn_to_page(pfn), 0);
+	free_pages(pfn_to_page(pfn + 1), 0);
+	host_ok(page_test_flag(pfn_to_page(pfn), PG_buddy) && pfn_to_page(pfn)->order == 0 &&
+		page_test_flag(pfn_to_page(pfn + 1), PG_buddy) && pfn_to_page(pfn + 1)->order == 0,
+		"isolated section: free order-0 buddies stay apart");
+	host_ok(nr_free_pages() == free0, "both counted free");
+	host_ok(alloc_contig_range(pfn, pfn + 2, ZONE_NORMAL) == 0, "taken again");
+	ms->state &= ~SECTION_ISOLATED;
+	free_pages(pfn_to_page(pfn + 1), 0);
+	free_pages(pfn_to_page(pfn), 0);
+	host_cat("/proc/buddyinfo", after, sizeof(after));
+	host_ok(!strcmp(before, after) && !page_test_flag(pfn_to_page(pfn + 1), PG_buddy),
+		"un-isolated: they merge back up, buddyinfo restored");
+}
+
 static void buddy_shell_verbs(void)
 {
 	struct host_mm_opts o = { .quiet = true };
@@ -150,6 +182,7 @@ int main(void)
 	host_scenario("poison", buddy_poison);
 	host_scenario("poison off", buddy_poison_off);
 	host_scenario("contig", buddy_contig_cross_section);
+	host_scenario("isolated section", buddy_isolated_section);
 	host_scenario("shell verbs", buddy_shell_verbs);
 	return host_tap_done();
 }
