@@ -1,9 +1,11 @@
-/* UEFI memory map and strings -> Pagoda's generic boot shapes.
+/* UEFI memory map and strings -> Pagoda's generic boot shapes; the one
+ * EFI -> e820 conversion of both arches (arm64's own UEFI map, the
+ * multiboot2 EFI map tag on x86_64), as Linux's do_add_efi_memmap():
  *
  *   UEFI type                                    e820 type (bootinfo)
  *   ------------------------------------------   --------------------
- *   loader code/data, boot services code/data,   usable
- *   conventional
+ *   loader code/data, boot services code/data,   usable (reserved if the
+ *   conventional                                   descriptor lacks WB)
  *   ACPI reclaim                                 ACPI
  *   ACPI NVS                                     NVS
  *   unusable                                     unusable
@@ -12,18 +14,19 @@
  *   reserved, anything unknown
  *
  * Boot-services memory is usable because we have called ExitBootServices.
- * Pure functions of their arguments: also run before the arm64 kernel has
- * its own page tables (position-independent: no pointer tables) and in
- * host unit tests. */
+ * Functions of their arguments, also run in host unit tests.
+ * efi_desc_is_ram and efi_ucs2_to_ascii also run before the arm64 kernel
+ * has its own page tables (position-independent: no pointer tables);
+ * efi_mmap_to_bootinfo runs after the switch (bootinfo_add_mem may printk). */
+#include <pagoda/kernel.h>
 #include <boot/efi.h>
 
-/* e820-style type of one UEFI memory type. */
-u32 efi_mem_type_to_boot(u32 t)
+u32 efi_mem_type_to_boot(u32 t, u64 attribute)
 {
 	if (t == EFI_LOADER_CODE || t == EFI_LOADER_DATA ||
 	    t == EFI_BOOT_SERVICES_CODE || t == EFI_BOOT_SERVICES_DATA ||
 	    t == EFI_CONVENTIONAL_MEMORY)
-		return BOOT_MEM_USABLE;
+		return attribute & EFI_MEMORY_WB ? BOOT_MEM_USABLE : BOOT_MEM_RESERVED;
 	if (t == EFI_ACPI_RECLAIM_MEMORY)
 		return BOOT_MEM_ACPI;
 	if (t == EFI_ACPI_MEMORY_NVS)
@@ -47,59 +50,21 @@ bool efi_desc_is_ram(const efi_memory_desc_t *d)
 	       d->type != EFI_PAL_CODE && d->type < EFI_MAX_MEMORY_TYPE;
 }
 
-/* Insert r into the sorted array out[0..n) (n < max), merging with an
- * adjacent neighbour of the same type.  Returns the new count. */
-static int efi_range_insert(struct boot_mem_range *out, int n, int max,
-			    struct boot_mem_range r)
+int efi_mmap_to_bootinfo(const void *map, u64 map_size, u64 desc_size,
+			 struct bootinfo *bi)
 {
-	int i = n;
-
-	while (i > 0 && out[i - 1].base > r.base)
-		i--;
-	if (i > 0 && out[i - 1].type == r.type &&
-	    out[i - 1].base + out[i - 1].size == r.base) {
-		out[i - 1].size += r.size;
-		if (i < n && out[i].type == r.type &&
-		    out[i - 1].base + out[i - 1].size == out[i].base) {
-			out[i - 1].size += out[i].size;
-			for (int j = i; j + 1 < n; j++)
-				out[j] = out[j + 1];
-			n--;
-		}
-		return n;
-	}
-	if (i < n && out[i].type == r.type && r.base + r.size == out[i].base) {
-		out[i].base = r.base;
-		out[i].size += r.size;
-		return n;
-	}
-	if (n == max) {          /* full: keep the lowest addresses */
-		if (i == n)
-			return n;
-		n--;
-	}
-	for (int j = n; j > i; j--)
-		out[j] = out[j - 1];
-	out[i] = r;
-	return n + 1;
-}
-
-int efi_mmap_to_ranges(const void *map, u64 map_size, u64 desc_size,
-		       struct boot_mem_range *out, int max)
-{
+	const u64 max_pages = ~0ULL >> EFI_PAGE_SHIFT;
+	efi_memory_desc_t d;
 	int n = 0;
 
-	if (desc_size < sizeof(efi_memory_desc_t))
-		return 0;
-	for (u64 off = 0; off + desc_size <= map_size; off += desc_size) {
-		const efi_memory_desc_t *d = (const void *)((const u8 *)map + off);
-		struct boot_mem_range r = {
-			.base = d->phys_start,
-			.size = d->num_pages << EFI_PAGE_SHIFT,
-			.type = efi_mem_type_to_boot(d->type),
-		};
-		if (r.size)
-			n = efi_range_insert(out, n, max, r);
+	if (desc_size < sizeof(d))
+		return -EINVAL;
+	for (u64 off = 0; off + desc_size <= map_size; off += desc_size, n++) {
+		memcpy(&d, (const u8 *)map + off, sizeof(d));
+		if (d.num_pages > max_pages)
+			d.num_pages = max_pages;
+		bootinfo_add_mem(bi, d.phys_start, d.num_pages << EFI_PAGE_SHIFT,
+				 efi_mem_type_to_boot(d.type, d.attribute));
 	}
 	return n;
 }

@@ -1,7 +1,9 @@
 /* The UEFI types Pagoda uses (UEFI 2.x spec names, our C spelling).
- * Only what the arm64 EFI application calls: the system table, boot services,
+ * What the arm64 EFI application calls: the system table, boot services,
  * simple text output, the loaded-image protocol, the memory map and the
- * configuration table.  Calls use the platform ABI (AAPCS64 on arm64). */
+ * configuration table; calls use the platform ABI (AAPCS64 on arm64).
+ * The memory map types and their e820 conversion also serve the EFI map
+ * that GRUB passes to x86_64 in a multiboot2 tag (boot/multiboot2.c). */
 #ifndef BOOT_EFI_H
 #define BOOT_EFI_H
 #include <pagoda/types.h>
@@ -120,14 +122,18 @@ typedef struct {
 	void *unload;
 } efi_loaded_image_t;
 
-/* Convert a UEFI memory map (map_size bytes of desc_size-strided
- * descriptors) into e820-style ranges: sorted by address, adjacent ranges
- * of the same type merged.  Writes at most max ranges to out (keeping the lowest) and returns
- * how many (boot/efi.c; the caller adds them to bootinfo). */
-int efi_mmap_to_ranges(const void *map, u64 map_size, u64 desc_size,
-		       struct boot_mem_range *out, int max);
-/* e820-style type (enum boot_mem_type) of one UEFI memory type. */
-u32 efi_mem_type_to_boot(u32 efi_type);
+/* Add the whole desc_size-strided descriptors in [map, map + map_size) to
+ * bi->mmap with bootinfo_add_mem (which sorts, merges and resolves
+ * overlaps), typed by efi_mem_type_to_boot.  Descriptors are copied out,
+ * so any stride >= sizeof(efi_memory_desc_t) is read safely.  Returns the
+ * number of descriptors read, or -EINVAL (nothing added) if desc_size is
+ * smaller than a descriptor. */
+int efi_mmap_to_bootinfo(const void *map, u64 map_size, u64 desc_size,
+			 struct bootinfo *bi);
+/* e820-style type (enum boot_mem_type) of a UEFI memory type with its
+ * attribute bits, as Linux's do_add_efi_memmap(): usable types without
+ * EFI_MEMORY_WB are reserved. */
+u32 efi_mem_type_to_boot(u32 efi_type, u64 attribute);
 /* True for descriptors that are RAM the kernel may map cacheable. */
 bool efi_desc_is_ram(const efi_memory_desc_t *d);
 /* UCS-2 LoadOptions (n bytes) to ASCII in out[cap]: non-ASCII becomes '?',

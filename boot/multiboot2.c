@@ -15,6 +15,7 @@
 #include <pagoda/kernel.h>
 #include <pagoda/bootinfo.h>
 #include <boot/multiboot2.h>
+#include <boot/efi.h>
 
 #define MB2_WARN(...) printk("multiboot2: warning: " __VA_ARGS__)
 #define ACPI_RSDP_V1_LEN 20
@@ -29,23 +30,6 @@ struct mb2_state {
 };
 
 static char mb2_loader_name[64];
-
-u32 efi_type_to_boot_mem(u32 efi_type, u64 attribute)
-{
-	switch (efi_type) {
-	case EFI_LOADER_CODE:
-	case EFI_LOADER_DATA:
-	case EFI_BOOT_SERVICES_CODE:
-	case EFI_BOOT_SERVICES_DATA:
-	case EFI_CONVENTIONAL_MEMORY:
-		return attribute & EFI_MEMORY_WB ? BOOT_MEM_USABLE : BOOT_MEM_RESERVED;
-	case EFI_ACPI_RECLAIM_MEMORY: return BOOT_MEM_ACPI;
-	case EFI_ACPI_MEMORY_NVS:     return BOOT_MEM_NVS;
-	case EFI_UNUSABLE_MEMORY:     return BOOT_MEM_UNUSABLE;
-	case EFI_PERSISTENT_MEMORY:   return BOOT_MEM_PERSISTENT;
-	default:                      return BOOT_MEM_RESERVED;
-	}
-}
 
 /* Copy the string payload of tag (at most dst_size - 1 bytes) into dst. */
 static void mb2_copy_string(const struct mb2_tag *tag, char *dst, size_t dst_size,
@@ -171,26 +155,18 @@ static size_t mb2_entries(size_t bytes, size_t esize, const char *what)
 	return bytes / esize;
 }
 
-/* EFI memory map -> bootinfo.mmap (Linux's EFI -> e820 conversion). */
+/* EFI memory map -> bootinfo.mmap (boot/efi.c: Linux's EFI -> e820 rule). */
 static void mb2_apply_efi_mmap(const struct mb2_tag *tag, struct bootinfo *bi)
 {
 	const struct mb2_tag_efi_mmap *t = (const void *)tag;
-	const u8 *p = (const u8 *)(t + 1);
-	struct efi_memory_desc d;
 
-	if (t->descr_size < sizeof(d)) {
+	if (t->descr_size < sizeof(efi_memory_desc_t)) {
 		MB2_WARN("EFI memory map descriptor size %u < %zu, map skipped\n",
-			 t->descr_size, sizeof(d));
+			 t->descr_size, sizeof(efi_memory_desc_t));
 		return;
 	}
 	size_t n = mb2_entries(t->tag.size - sizeof(*t), t->descr_size, "EFI memory map");
-	for (size_t i = 0; i < n; i++, p += t->descr_size) {
-		memcpy(&d, p, sizeof(d));
-		if (d.num_pages > (~0ULL >> 12))
-			d.num_pages = ~0ULL >> 12;
-		bootinfo_add_mem(bi, d.phys_start, d.num_pages << 12,
-				 efi_type_to_boot_mem(d.type, d.attribute));
-	}
+	efi_mmap_to_bootinfo(t + 1, (u64)n * t->descr_size, t->descr_size, bi);
 }
 
 /* e820-style memory map -> bootinfo.mmap; unknown types are reserved. */

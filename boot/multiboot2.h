@@ -74,32 +74,8 @@ struct mb2_tag_efi_mmap {
 	struct mb2_tag tag;
 	u32 descr_size;                   /* >= 40 */
 	u32 descr_vers;
-	/* EFI_MEMORY_DESCRIPTORs follow */
+	/* EFI_MEMORY_DESCRIPTORs (efi_memory_desc_t, boot/efi.h) follow */
 };
-
-struct efi_memory_desc {
-	u32 type;
-	u32 pad;
-	u64 phys_start;
-	u64 virt_start;
-	u64 num_pages;                    /* 4 KiB pages */
-	u64 attribute;
-};
-
-/* EFI memory types (UEFI spec 2.x, table 7.10) and the WB attribute. */
-enum efi_memory_type {
-	EFI_RESERVED_TYPE, EFI_LOADER_CODE, EFI_LOADER_DATA,
-	EFI_BOOT_SERVICES_CODE, EFI_BOOT_SERVICES_DATA,
-	EFI_RUNTIME_SERVICES_CODE, EFI_RUNTIME_SERVICES_DATA,
-	EFI_CONVENTIONAL_MEMORY, EFI_UNUSABLE_MEMORY,
-	EFI_ACPI_RECLAIM_MEMORY, EFI_ACPI_MEMORY_NVS,
-	EFI_MEMORY_MAPPED_IO, EFI_MEMORY_MAPPED_IO_PORT_SPACE,
-	EFI_PAL_CODE, EFI_PERSISTENT_MEMORY,
-};
-#define EFI_MEMORY_WB (1ULL << 3)
-
-/* The e820 type Linux gives an EFI descriptor (do_add_efi_memmap()). */
-u32 efi_type_to_boot_mem(u32 efi_type, u64 attribute);
 
 /* Parse the len bytes of MBI at mbi (a copy of it; mbi_pa is the copy's
  * physical address, for pointers into it) into *bi.  Malformed tags are

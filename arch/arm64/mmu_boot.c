@@ -15,6 +15,7 @@
  * and reachable through the direct map; the generic walker later extends
  * the same tree (arch_pgd()).  Runs at the load address before the switch:
  * table pointers are physical addresses here. */
+#include <pagoda/bootinfo.h>
 #include "arm64.h"
 #include <asm/pgtable.h>
 #include <asm/sysreg.h>
@@ -71,31 +72,20 @@ static int boot_map(pte_t *root, u64 va, u64 pa, u64 size, enum pgprot prot,
 	return 0;
 }
 
-/* RAM ranges of the UEFI map, sorted and merged, into r[]; returns count. */
-static int boot_ram_ranges(u64 r[][2], int max)
+/* RAM ranges of the UEFI map (efi_desc_is_ram), sorted and merged by the
+ * generic boot_mem_add, into r[0..max); returns the count.  A range that
+ * does not fit is left out. */
+static int boot_ram_ranges(struct boot_mem_range *r, int max)
 {
 	int n = 0;
 
 	for (u64 off = 0; off + arm64_boot.desc_size <= arm64_boot.mmap_size;
 	     off += arm64_boot.desc_size) {
 		const efi_memory_desc_t *d = (const void *)(arm64_efi_mmap + off);
-		u64 s = d->phys_start, e = s + (d->num_pages << EFI_PAGE_SHIFT);
-		int i = n;
 
-		if (!efi_desc_is_ram(d) || s == e)
-			continue;
-		while (i > 0 && r[i - 1][0] > s)
-			i--;
-		if (i > 0 && r[i - 1][1] == s) {
-			r[i - 1][1] = e;
-		} else if (i < n && r[i][0] == e) {
-			r[i][0] = s;
-		} else if (n < max) {
-			for (int j = n; j > i; j--)
-				r[j][0] = r[j - 1][0], r[j][1] = r[j - 1][1];
-			r[i][0] = s, r[i][1] = e;
-			n++;
-		}
+		if (efi_desc_is_ram(d))
+			boot_mem_add(r, &n, max, d->phys_start,
+				     d->num_pages << EFI_PAGE_SHIFT, BOOT_MEM_USABLE);
 	}
 	return n;
 }
@@ -103,13 +93,13 @@ static int boot_ram_ranges(u64 r[][2], int max)
 /* Direct map of all RAM and the image with W^X into root. */
 static int boot_map_kernel(pte_t *root)
 {
-	u64 ram[BOOT_RAM_RANGES][2];
+	static struct boot_mem_range ram[BOOT_RAM_RANGES];
 	u64 img = (u64)_text;
 	int n = boot_ram_ranges(ram, BOOT_RAM_RANGES), rc = 0;
 
 	for (int i = 0; i < n && !rc; i++)
-		rc = boot_map(root, PAGE_OFFSET + ram[i][0], ram[i][0],
-			      ram[i][1] - ram[i][0], PROT_KERNEL_RW, 2);
+		rc = boot_map(root, PAGE_OFFSET + ram[i].base, ram[i].base,
+			      ram[i].size, PROT_KERNEL_RW, 2);
 	if (!rc)
 		rc = boot_map(root, KIMAGE_VADDR, img, (u64)_etext - img,
 			      PROT_KERNEL_RX, 0);

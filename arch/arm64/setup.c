@@ -26,12 +26,8 @@ phys_addr_t arch_kimage_pa(const void *kernel_va)
 /* UEFI map -> bootinfo.mmap; image and DTB -> bootinfo.reserved. */
 static void arm64_fill_bootinfo(void)
 {
-	static struct boot_mem_range r[BOOT_MMAP_MAX];
-	int n = efi_mmap_to_ranges(arm64_efi_mmap, arm64_boot.mmap_size,
-				   arm64_boot.desc_size, r, BOOT_MMAP_MAX);
-
-	for (int i = 0; i < n; i++)
-		bootinfo_add_mem(&bootinfo, r[i].base, r[i].size, r[i].type);
+	efi_mmap_to_bootinfo(arm64_efi_mmap, arm64_boot.mmap_size, arm64_boot.desc_size,
+			     &bootinfo);
 	bootinfo_add_reserved(&bootinfo, arm64_kimage_pa, (u64)(_end - _text));
 	if (bootinfo.dtb && arm64_boot.dtb_size)
 		bootinfo_add_reserved(&bootinfo, ALIGN_DOWN(bootinfo.dtb, PAGE_SIZE),

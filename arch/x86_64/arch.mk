@@ -5,7 +5,7 @@ ARCH_CFLAGS  := -m64 -march=x86-64 -mno-red-zone -mcmodel=kernel \
 	-fno-asynchronous-unwind-tables
 ARCH_ASFLAGS :=
 ARCH_LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-pie
-ARCH_SRCS    := $(wildcard arch/x86_64/*.c arch/x86_64/*.S) boot/multiboot2.c
+ARCH_SRCS    := $(wildcard arch/x86_64/*.c arch/x86_64/*.S) boot/multiboot2.c boot/efi.c
 LDSCRIPT     := linker/x86_64.ld
 
 # The ISO: GRUB (BIOS + UEFI) whose grub.cfg boots pagoda.elf with CMDLINE.

@@ -42,9 +42,23 @@ struct bootinfo {
 /* The one instance, filled by the arch before kmain(). */
 extern struct bootinfo bootinfo;
 
+/* Add [base, base + size) of type to bi->mmap (kernel/boot_mem.c's sweep);
+ * on overflow of BOOT_MMAP_MAX the map is left unchanged with a warning. */
 void bootinfo_add_mem(struct bootinfo *bi, phys_addr_t base, u64 size, u32 type);
 void bootinfo_add_reserved(struct bootinfo *bi, phys_addr_t base, u64 size);
 /* Print the map as Linux does: "BIOS-e820: [mem 0x...-0x...] usable". */
 void bootinfo_print_mmap(const struct bootinfo *bi);
 const char *boot_mem_type_name(u32 type);
+
+/* kernel/boot_mem.c: the sorted, merged range arrays behind bootinfo.mmap.
+ * Add [base, base + size) of type to map[0..*nr), which stays sorted,
+ * non-overlapping and merged; where ranges overlap the most restrictive
+ * type wins (boot_mem_type_rank).  *nr <= max <= BOOT_MMAP_MAX.  Returns 0,
+ * or -ENOSPC with the array unchanged when the result needs more than max. */
+int boot_mem_add(struct boot_mem_range *map, int *nr, int max,
+		 phys_addr_t base, u64 size, u32 type);
+/* Restrictiveness of a type: usable 0 < persistent < ACPI < NVS <
+ * unusable < reserved and unknown types (BOOT_MEM_RANK_RESERVED). */
+#define BOOT_MEM_RANK_RESERVED 5
+int boot_mem_type_rank(u32 type);
 #endif

@@ -53,4 +53,5 @@ typedef u64 pfn_t_;        /* (unused name kept free for a typed pfn later) */
 #define EEXIST 17
 #define ERANGE 34
 #define EPERM  1
+#define ENOSPC 28
 #endif

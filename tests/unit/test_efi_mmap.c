@@ -1,19 +1,42 @@
-/* Host test of boot/efi.c: UEFI memory map -> sorted, merged e820-style
- * ranges, RAM classification, and UCS-2 LoadOptions -> ASCII.
+/* Host test of boot/efi.c: UEFI memory map -> bootinfo.mmap (sorted,
+ * merged e820 types through kernel/bootinfo.c and kernel/boot_mem.c), the
+ * EFI -> e820 type rule, RAM classification, and UCS-2 LoadOptions -> ASCII.
  * Descriptors use a 48-byte stride, as AAVMF reports. */
+#include <stdio.h>
 #include <string.h>
+#include <stdarg.h>
+#include <pagoda/printk.h>
 #include "tap.h"
 #include <boot/efi.h>
 
 #define STRIDE 48
 static u8 map[32 * STRIDE];
 static int nd;
+static char printed[4096];
 
-static void add(u32 type, u64 base, u64 pages, u64 attr)
+/* bootinfo.c's printk: collect into printed[]. */
+int printk(const char *fmt, ...)
+{
+	size_t n = strlen(printed);
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = kvsnprintf(printed + n, sizeof(printed) - n, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* Append a descriptor at stride bytes per descriptor. */
+static void add_at(int stride, u32 type, u64 base, u64 pages, u64 attr)
 {
 	efi_memory_desc_t d = { .type = type, .phys_start = base, .num_pages = pages,
 				.attribute = attr };
-	memcpy(map + nd++ * STRIDE, &d, sizeof(d));
+	memcpy(map + nd++ * stride, &d, sizeof(d));
+}
+static void add(u32 type, u64 base, u64 pages, u64 attr)
+{
+	add_at(STRIDE, type, base, pages, attr);
 }
 
 static bool range_is(const struct boot_mem_range *r, u64 base, u64 size, u32 type)
@@ -23,7 +46,8 @@ static bool range_is(const struct boot_mem_range *r, u64 base, u64 size, u32 typ
 
 static void test_convert(void)
 {
-	struct boot_mem_range r[16];
+	static struct bootinfo bi;
+	const struct boot_mem_range *r = bi.mmap;
 	int n;
 
 	nd = 0;
@@ -39,8 +63,11 @@ static void test_convert(void)
 	add(EFI_PERSISTENT_MEMORY, 0x80000000, 0x100, EFI_MEMORY_WB);
 	add(EFI_UNUSABLE_MEMORY, 0x90000000, 0x1, EFI_MEMORY_WB);
 	add(EFI_CONVENTIONAL_MEMORY, 0x40300000, 0, EFI_MEMORY_WB);   /* empty */
-	n = efi_mmap_to_ranges(map, nd * STRIDE, STRIDE, r, 16);
-	TAP_OK(n == 7, "7 merged ranges from 11 descriptors (got %d)", n);
+	add(EFI_CONVENTIONAL_MEMORY, 0xa0000000, 0x10, 0);           /* not WB */
+	memset(&bi, 0, sizeof(bi));
+	n = efi_mmap_to_bootinfo(map, nd * STRIDE, STRIDE, &bi);
+	TAP_OK(n == 12 && bi.nr_mmap == 8, "12 descriptors read, 8 merged ranges (got %d, %d)",
+	       n, bi.nr_mmap);
 	TAP_OK(range_is(&r[0], 0x09000000, 0x1000, BOOT_MEM_RESERVED), "MMIO -> reserved, sorted first");
 	TAP_OK(range_is(&r[1], 0x40000000, 0x210000, BOOT_MEM_USABLE),
 	       "loader + conventional + boot services merge into one usable range");
@@ -51,10 +78,50 @@ static void test_convert(void)
 	TAP_OK(range_is(&r[5], 0x80000000, 0x100000, BOOT_MEM_PERSISTENT) &&
 	       range_is(&r[6], 0x90000000, 0x1000, BOOT_MEM_UNUSABLE),
 	       "persistent and unusable keep their types");
-	TAP_OK(efi_mmap_to_ranges(map, nd * STRIDE, STRIDE, r, 3) == 3 && r[2].base == 0x40210000,
-	       "output capped at max, keeping the lowest ranges");
-	TAP_OK(efi_mmap_to_ranges(map, nd * STRIDE, 8, r, 16) == 0,
+	TAP_OK(range_is(&r[7], 0xa0000000, 0x10000, BOOT_MEM_RESERVED),
+	       "conventional memory without WB -> reserved");
+	TAP_OK(printed[0] == '\0', "no warnings");
+
+	memset(&bi, 0, sizeof(bi));
+	TAP_OK(efi_mmap_to_bootinfo(map, nd * STRIDE, 8, &bi) == -EINVAL && bi.nr_mmap == 0,
 	       "descriptor size smaller than the descriptor is rejected");
+	TAP_OK(efi_mmap_to_bootinfo(map, 2 * STRIDE - 1, STRIDE, &bi) == 1 && bi.nr_mmap == 1 &&
+	       range_is(&r[0], 0x40100000, 0x100000, BOOT_MEM_USABLE),
+	       "only whole descriptors are read");
+}
+
+/* A 44-byte stride misaligns every other descriptor's u64 fields (UBSan
+ * would flag a direct load); a huge page count is clamped at the top. */
+static void test_odd_stride(void)
+{
+	static struct bootinfo bi;
+
+	nd = 0;
+	add_at(44, EFI_CONVENTIONAL_MEMORY, 0x1000, 0x9f, EFI_MEMORY_WB);
+	add_at(44, EFI_ACPI_MEMORY_NVS, 0x100000, 0x10, EFI_MEMORY_WB);
+	add_at(44, EFI_RESERVED_TYPE, 0xfffffffff0000000ULL, ~0ULL, 0);
+	memset(&bi, 0, sizeof(bi));
+	TAP_OK(efi_mmap_to_bootinfo(map, nd * 44, 44, &bi) == 3 && bi.nr_mmap == 3 &&
+	       range_is(&bi.mmap[0], 0x1000, 0x9f000, BOOT_MEM_USABLE) &&
+	       range_is(&bi.mmap[1], 0x100000, 0x10000, BOOT_MEM_NVS) &&
+	       bi.mmap[2].base + bi.mmap[2].size == ~0ULL,
+	       "misaligned stride read correctly, oversized count clamped");
+}
+
+/* Linux's do_add_efi_memmap() rule, type by type. */
+static void test_types(void)
+{
+	const u64 WB = EFI_MEMORY_WB;
+
+	TAP_OK(efi_mem_type_to_boot(EFI_BOOT_SERVICES_DATA, WB) == BOOT_MEM_USABLE &&
+	       efi_mem_type_to_boot(EFI_LOADER_CODE, WB) == BOOT_MEM_USABLE &&
+	       efi_mem_type_to_boot(EFI_CONVENTIONAL_MEMORY, 0) == BOOT_MEM_RESERVED &&
+	       efi_mem_type_to_boot(EFI_RUNTIME_SERVICES_CODE, WB) == BOOT_MEM_RESERVED &&
+	       efi_mem_type_to_boot(EFI_ACPI_RECLAIM_MEMORY, 0) == BOOT_MEM_ACPI &&
+	       efi_mem_type_to_boot(EFI_PERSISTENT_MEMORY, 0) == BOOT_MEM_PERSISTENT &&
+	       efi_mem_type_to_boot(EFI_PAL_CODE, 0) == BOOT_MEM_RESERVED &&
+	       efi_mem_type_to_boot(99, WB) == BOOT_MEM_RESERVED,
+	       "efi types: Linux's conversion (usable only with WB)");
 }
 
 static void test_ram(void)
@@ -85,6 +152,8 @@ static void test_ucs2(void)
 int main(void)
 {
 	test_convert();
+	test_odd_stride();
+	test_types();
 	test_ram();
 	test_ucs2();
 	return TAP_DONE();

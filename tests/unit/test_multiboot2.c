@@ -1,6 +1,7 @@
 /* Host test of the multiboot2 parser (boot/multiboot2.c) and the bootinfo
- * memory map (kernel/bootinfo.c): a GRUB-under-SeaBIOS-like MBI, a
- * GRUB-under-OVMF-like one (EFI map preferred, EFI types converted), and
+ * memory map (kernel/bootinfo.c, kernel/boot_mem.c): a GRUB-under-SeaBIOS-like
+ * MBI, a GRUB-under-OVMF-like one (EFI map preferred, EFI types converted by
+ * boot/efi.c, whose own test is test_efi_mmap.c), and
  * malformed inputs that must be skipped with a warning, never crash.
  * Every MBI is handed over in a malloc'ed buffer of exactly its length,
  * so ASan catches any read outside it. */
@@ -11,6 +12,7 @@
 #include <pagoda/printk.h>
 #include <pagoda/bootinfo.h>
 #include <boot/multiboot2.h>
+#include <boot/efi.h>
 #include "tap.h"
 
 #define FAKE_PA 0x1000000UL          /* "physical address" of the MBI copy */
@@ -155,7 +157,7 @@ static void test_bios(void)
 
 static void efi_desc(u8 *p, u32 type, u64 start, u64 pages, u64 attr)
 {
-	struct efi_memory_desc d = { type, 0, start, 0, pages, attr };
+	efi_memory_desc_t d = { type, 0, start, 0, pages, attr };
 	memcpy(p, &d, sizeof(d));
 }
 
@@ -204,16 +206,6 @@ static void test_uefi(void)
 	       has_range(&bi, 0x100000000, 0x101000000, BOOT_MEM_PERSISTENT),
 	       "uefi: NVS, ACPI, runtime/non-WB reserved, unusable, MMIO, persistent");
 	TAP_OK(bi.nr_mmap == 8 && map_sorted(&bi), "uefi: the EFI map wins over tag 6");
-}
-
-static void test_efi_types(void)
-{
-	TAP_OK(efi_type_to_boot_mem(EFI_BOOT_SERVICES_DATA, EFI_MEMORY_WB) == BOOT_MEM_USABLE &&
-	       efi_type_to_boot_mem(EFI_LOADER_CODE, EFI_MEMORY_WB) == BOOT_MEM_USABLE &&
-	       efi_type_to_boot_mem(EFI_RUNTIME_SERVICES_CODE, EFI_MEMORY_WB) == BOOT_MEM_RESERVED &&
-	       efi_type_to_boot_mem(EFI_PAL_CODE, 0) == BOOT_MEM_RESERVED &&
-	       efi_type_to_boot_mem(99, EFI_MEMORY_WB) == BOOT_MEM_RESERVED,
-	       "efi types: Linux's conversion");
 }
 
 /* A small valid MBI: cmdline "x", one usable range, end. */
@@ -377,6 +369,17 @@ static void test_bootinfo_map(void)
 	       bi.mmap[BOOT_MMAP_MAX - 1].base == (BOOT_MMAP_MAX - 1) * 0x2000UL,
 	       "add_mem: full map unchanged, warned");
 
+	struct boot_mem_range r[2];
+	int n = 0;
+	TAP_OK(boot_mem_add(r, &n, 2, 0x5000, 0x1000, BOOT_MEM_USABLE) == 0 &&
+	       boot_mem_add(r, &n, 2, 0x1000, 0x1000, BOOT_MEM_USABLE) == 0 &&
+	       boot_mem_add(r, &n, 2, 0x2000, 0x3000, BOOT_MEM_USABLE) == 0 &&
+	       n == 1 && r[0].base == 0x1000 && r[0].size == 0x5000 &&
+	       boot_mem_add(r, &n, 2, 0x8000, 0x1000, BOOT_MEM_NVS) == 0 && n == 2 &&
+	       boot_mem_add(r, &n, 2, 0x3000, 0x1000, BOOT_MEM_RESERVED) == -ENOSPC &&
+	       n == 2 && r[0].size == 0x5000 && r[1].base == 0x8000,
+	       "boot_mem_add: caller's array, gaps filled and merged, -ENOSPC unchanged");
+
 	memset(&bi, 0, sizeof(bi));
 	bootinfo_add_mem(&bi, 0, 0x9fc00, BOOT_MEM_USABLE);
 	bootinfo_add_mem(&bi, 0x100000000, 0x40000000, 9);
@@ -391,7 +394,6 @@ int main(void)
 {
 	test_bios();
 	test_uefi();
-	test_efi_types();
 	test_malformed();
 	test_fuzz();
 	test_bootinfo_map();
