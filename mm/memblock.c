@@ -178,8 +178,9 @@ bool memblock_next_free_range(u64 *cursor, phys_addr_t *start, phys_addr_t *end)
 }
 
 /* Allocate size bytes aligned to align, zeroed, from the highest free fit
- * (top-down, like Linux).  Panics when exhausted or after retirement. */
-phys_addr_t memblock_alloc_phys(u64 size, u64 align)
+ * (top-down, like Linux).  Returns 0 when nothing fits (frame 0 is always
+ * reserved, so 0 is never an answer); panics after retirement. */
+phys_addr_t memblock_alloc_try(u64 size, u64 align)
 {
 	phys_addr_t s, e, best = 0;
 	bool found = false;
@@ -202,13 +203,23 @@ phys_addr_t memblock_alloc_phys(u64 size, u64 align)
 		}
 	}
 	if (!found)
-		panic("out of memory: size %#llx align %#llx, %llu bytes free",
-		      (unsigned long long)size, (unsigned long long)align,
-		      (unsigned long long)(memblock.memory.total - memblock.reserved.total));
+		return 0;
 	memblock_reserve(best, size);
 	memblock.alloc_bytes += size;
 	memset(__va(best), 0, size);
 	return best;
+}
+
+/* memblock_alloc_try() that panics when memory is exhausted. */
+phys_addr_t memblock_alloc_phys(u64 size, u64 align)
+{
+	phys_addr_t pa = memblock_alloc_try(size, align);
+
+	if (!pa)
+		panic("out of memory: size %#llx align %#llx, %llu bytes free",
+		      (unsigned long long)size, (unsigned long long)align,
+		      (unsigned long long)(memblock.memory.total - memblock.reserved.total));
+	return pa;
 }
 
 void memblock_retire(void) { memblock.retired = true; }

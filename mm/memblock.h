@@ -51,7 +51,11 @@ int memblock_remove(phys_addr_t base, u64 size);
 int memblock_reserve(phys_addr_t base, u64 size);
 /* Keep only the memory below the address where `limit` bytes of RAM are covered. */
 void memblock_enforce_memory_limit(u64 limit);
-/* After this, memblock_alloc_phys() panics. */
+/* memblock_alloc_phys() (include/pagoda/mm.h) without the panic: 0 when no
+ * free range has size bytes at align, so callers can fall back to smaller
+ * pieces.  Panics after memblock_retire() all the same. */
+phys_addr_t memblock_alloc_try(u64 size, u64 align);
+/* After this, memblock_alloc_phys() and memblock_alloc_try() panic. */
 void memblock_retire(void);
 bool memblock_is_memory(phys_addr_t pa);
 bool memblock_is_reserved(phys_addr_t pa);

@@ -60,27 +60,102 @@ int vmemmap_populate_section(unsigned long nr, const struct vmemmap_alloc *a)
 	return 0;
 }
 
-static phys_addr_t vmemmap_memblock_frame(void *ctx) { return memblock_alloc_phys(PAGE_SIZE, PAGE_SIZE); }
-static void vmemmap_memblock_unframe(phys_addr_t pa, void *ctx)
+/*
+ * Boot frames: memblock blocks handed out a frame at a time in ascending
+ * order (Linux's sparse_buffer), instead of one memblock search per frame.
+ *
+ *   memblock, top-down:  [ s0 memmap | s1 memmap | ... | sN memmap ][tables][roots]
+ *                          ^ next: frames go out ascending       end ^
+ *                          each section's memmap = one aligned 2 MiB
+ *
+ * The first block asks for every present section's memmap at once, 2 MiB
+ * aligned, so the page tables made while mapping (4 KiB each, also
+ * top-down) land outside it - above it, in what the alignment left free
+ * under the section root pages, or below it - never between two sections'
+ * memmaps, where they would break up a free 4 MiB block each.  If memory
+ * is too fragmented for
+ * that, a refill asks for one section's 2 MiB, then halves down to one page
+ * (each size 2 MiB aligned if it is whole sections, else page aligned, and
+ * unaligned before it is halved).  A block is never larger than the frames
+ * still needed, so every frame reserved is handed out and charged:
+ * nr_memmap_boot_pages stays exact.
+ */
+struct vmemmap_boot_buf {
+	phys_addr_t next, end;          /* [next, end): reserved, not handed out */
+	unsigned long unreserved;       /* frames needed beyond [next, end) */
+};
+
+#define VMEMMAP_SECTION_BYTES (VMEMMAP_PAGES_PER_SECTION * PAGE_SIZE)
+
+/* One memblock block of want frames: 2 MiB aligned if want is whole
+ * sections' memmaps and memblock has such a fit, else page aligned; 0 if
+ * neither fits. */
+static phys_addr_t vmemmap_boot_block(unsigned long want)
+{
+	u64 size = (u64)want << PAGE_SHIFT;
+	phys_addr_t pa = 0;
+
+	if (want % VMEMMAP_PAGES_PER_SECTION == 0)
+		pa = memblock_alloc_try(size, VMEMMAP_SECTION_BYTES);
+	return pa ? pa : memblock_alloc_try(size, PAGE_SIZE);
+}
+
+/* Reserve the next block into b: every frame still needed, else one
+ * section's memmap, else halves of that.  Panics when not even one page
+ * is left (as one memblock_alloc_phys() per frame did). */
+static void vmemmap_boot_refill(struct vmemmap_boot_buf *b)
+{
+	unsigned long want = b->unreserved;
+	phys_addr_t pa;
+
+	KASSERT(want, "every boot memmap frame is already handed out");
+	while (!(pa = vmemmap_boot_block(want))) {
+		if (want == 1)
+			panic("out of memory: %lu boot memmap frames still needed", b->unreserved);
+		want = want > VMEMMAP_PAGES_PER_SECTION ? VMEMMAP_PAGES_PER_SECTION : want / 2;
+	}
+	b->next = pa;
+	b->end = pa + ((u64)want << PAGE_SHIFT);
+	b->unreserved -= want;
+}
+
+static phys_addr_t vmemmap_boot_frame(void *ctx)
+{
+	struct vmemmap_boot_buf *b = ctx;
+	phys_addr_t pa;
+
+	if (b->next == b->end)
+		vmemmap_boot_refill(b);
+	pa = b->next;
+	b->next += PAGE_SIZE;
+	return pa;
+}
+static void vmemmap_boot_unframe(phys_addr_t pa, void *ctx)
 {
 	panic("boot vmemmap frame %#llx cannot be returned", (unsigned long long)pa);
 }
-static phys_addr_t vmemmap_memblock_table(void) { return mm_alloc_meta_page(); }
+static phys_addr_t vmemmap_boot_table(void) { return mm_alloc_meta_page(); }
 
 void vmemmap_populate_early(void)
 {
-	static const struct vmemmap_alloc boot = {
-		.frame = vmemmap_memblock_frame,
-		.unframe = vmemmap_memblock_unframe,
-		.table = vmemmap_memblock_table,
+	struct vmemmap_boot_buf buf = { 0 };
+	const struct vmemmap_alloc boot = {
+		.frame = vmemmap_boot_frame,
+		.unframe = vmemmap_boot_unframe,
+		.table = vmemmap_boot_table,
+		.ctx = &buf,
 		.counter = NR_MEMMAP_BOOT_PAGES,
 	};
 	unsigned long nr;
 	struct mem_section *ms;
 
 	for_each_present_section(nr, ms)
+		buf.unreserved += VMEMMAP_PAGES_PER_SECTION;
+	for_each_present_section(nr, ms)
 		if (vmemmap_populate_section(nr, &boot))
 			panic("vmemmap of section %lu: a leaf mapping is in the way", nr);
+	KASSERT(buf.next == buf.end && !buf.unreserved, "boot memmap frames left: %#llx-%#llx + %lu",
+		(unsigned long long)buf.next, (unsigned long long)buf.end, buf.unreserved);
 }
 
 /* Run-time source (hot-add without memmap-on-memory): frames and tables

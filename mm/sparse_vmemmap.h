@@ -28,7 +28,8 @@ int vmemmap_populate_section(unsigned long nr, const struct vmemmap_alloc *a);
 void vmemmap_depopulate_section(unsigned long nr, const struct vmemmap_alloc *a);
 /* Frames and tables from the buddy allocator, charged to nr_memmap_pages. */
 extern const struct vmemmap_alloc vmemmap_alloc_buddy;
-/* Boot: populate every present section from memblock. */
+/* Boot: populate every present section from memblock: one block for all
+ * their memmaps when it fits (smaller pieces if not), frames ascending. */
 void vmemmap_populate_early(void);
 /* Boot: flag the memmap frames PG_memmap and their page tables PG_pgtable. */
 void vmemmap_mark_early_frames(void);

@@ -123,9 +123,11 @@ static void bench_row(u64 size, const char *cmdline)
 	fflush(stdout);
 }
 
-/* The host arch maps each vmemmap page with its own mmap(); boot frames
- * come top-down from memblock, so no two mappings merge and a size needs
- * about size / 256 KiB VMAs.  Above vm.max_map_count the boot would abort. */
+/* The host arch maps each vmemmap page with its own mmap().  Boot frames
+ * come from one memblock block in ascending order, so the mappings of a
+ * run of frames merge into one VMA; at worst (memory too fragmented for
+ * one block) a size needs one VMA per section's 2 MiB piece.  Above
+ * vm.max_map_count the boot would abort. */
 static bool bench_fits_map_count(u64 size, long *need, long *have)
 {
 	FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
@@ -136,7 +138,7 @@ static bool bench_fits_map_count(u64 size, long *need, long *have)
 			*have = 65530;
 		fclose(f);
 	}
-	*need = (long)(size / (PAGE_SIZE / 64 * PAGE_SIZE)) + 4096;
+	*need = (long)(size / SECTION_SIZE) + 4096;
 	return *need <= *have;
 }
 

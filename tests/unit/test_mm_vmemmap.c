@@ -11,6 +11,7 @@
 #include "mm/buddy.h"
 #include "mm/vmstat.h"
 #include "mm/mm_internal.h"
+#include "mm/memblock.h"
 
 static void vmemmap_backing(void)
 {
@@ -37,6 +38,109 @@ static void vmemmap_backing(void)
 		"page tables: one PTE table per section plus uppers (%ld)", node_stat(NR_PAGE_TABLE_PAGES));
 	host_cat("/proc/meminfo", buf, sizeof(buf));
 	host_ok(host_field(buf, "PageTables") == node_stat(NR_PAGE_TABLE_PAGES) * 4, "PageTables in meminfo");
+}
+
+/* The frame behind vmemmap page i of section nr. */
+static phys_addr_t vmemmap_frame(unsigned long nr, unsigned long i)
+{
+	pte_t *ep = pgwalk_pte(vmemmap_section_va(nr) + i * PAGE_SIZE);
+	return ep && pte_present(*ep) ? pte_pa(*ep) : 0;
+}
+
+/* Virtual memory areas of this process that overlap [start, end). */
+static unsigned long host_vmas_in(unsigned long start, unsigned long end)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long s, e, n = 0;
+	char line[512];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && s < end && e > start)
+			n++;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* Boot memmap: all sections' frames in one 2 MiB-aligned memblock block,
+ * handed out in ascending order, so section nr's memmap is the aligned
+ * 2 MiB right after section nr-1's; on the host the per-PTE mmaps of
+ * adjacent frames then merge into one mapping. */
+static void vmemmap_boot_block(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	phys_addr_t base;
+	bool ascending = true;
+
+	host_mm_boot(SZ_1G, &o);
+	base = vmemmap_frame(0, 0);
+	for (unsigned long nr = 0; nr < 8; nr++)
+		for (unsigned long i = 0; i < VMEMMAP_PAGES_PER_SECTION; i++)
+			if (vmemmap_frame(nr, i) != base + (nr * VMEMMAP_PAGES_PER_SECTION + i) * PAGE_SIZE)
+				ascending = false;
+	host_ok(ascending && IS_ALIGNED(base, SZ_2M), "8 sections' memmaps: one block at %#llx, 2 MiB aligned, "
+		"frames ascending", (unsigned long long)base);
+	host_ok(memblock_is_reserved(base) && memblock_is_reserved(base + 16 * SZ_1M - 1),
+		"the 16 MiB block is reserved (page tables lie outside it)");
+	host_ok(node_stat(NR_MEMMAP_BOOT_PAGES) == 8 * 512, "nr_memmap_boot_pages exact (%ld)",
+		node_stat(NR_MEMMAP_BOOT_PAGES));
+	host_ok(memblock.alloc_bytes == (u64)(node_stat(NR_MEMMAP_BOOT_PAGES) +
+		node_stat(NR_PAGE_TABLE_PAGES) + 1) * PAGE_SIZE,
+		"memblock carved exactly memmap + page tables + 1 root page (%llu bytes)",
+		(unsigned long long)memblock.alloc_bytes);
+	host_ok(host_vmas_in(vmemmap_section_va(0), vmemmap_section_va(8)) == 1,
+		"host: the 4096 vmemmap mmaps merged into %lu mapping(s)",
+		host_vmas_in(vmemmap_section_va(0), vmemmap_section_va(8)));
+}
+
+/* No free 2 MiB anywhere (usable 1.5 MiB pieces between firmware holes):
+ * the memmap comes in smaller blocks, each still handed out ascending,
+ * and the accounting stays exact. */
+static void vmemmap_boot_fragmented(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	unsigned long pieces = 1, free_pages_seen = 0;
+	phys_addr_t prev;
+	int n = 0;
+
+	o.map[n++] = (struct boot_mem_range){ 0, 4 * SZ_1M, BOOT_MEM_USABLE };   /* kernel at 2M-4M */
+	for (int i = 0; i < 14; i++) {
+		phys_addr_t b = 4 * SZ_1M + (u64)i * SZ_2M;
+		o.map[n++] = (struct boot_mem_range){ b, 3 * SZ_1M / 2, BOOT_MEM_USABLE };
+	}
+	o.nr_map = n;
+	host_mm_boot(32 * SZ_1M, &o);
+	prev = vmemmap_frame(0, 0);
+	for (unsigned long i = 1; i < VMEMMAP_PAGES_PER_SECTION; i++) {
+		phys_addr_t pa = vmemmap_frame(0, i);
+		if (!pa)
+			pieces = 1000;
+		else if (pa != prev + PAGE_SIZE)
+			pieces++;
+		prev = pa;
+	}
+	host_ok(pieces >= 2 && pieces <= 4, "memmap of section 0 in %lu ascending pieces", pieces);
+	host_ok(node_stat(NR_MEMMAP_BOOT_PAGES) == 512, "nr_memmap_boot_pages exact (%ld)",
+		node_stat(NR_MEMMAP_BOOT_PAGES));
+	host_ok(memblock.alloc_bytes == (u64)(512 + node_stat(NR_PAGE_TABLE_PAGES) + 1) * PAGE_SIZE,
+		"nothing reserved beyond memmap + page tables + root (%llu bytes)",
+		(unsigned long long)memblock.alloc_bytes);
+	for (unsigned long pfn = 0; pfn < (32 * SZ_1M) >> PAGE_SHIFT; pfn++)
+		free_pages_seen += memblock_is_memory((phys_addr_t)pfn << PAGE_SHIFT) &&
+				   !memblock_is_reserved((phys_addr_t)pfn << PAGE_SHIFT);
+	host_ok(free_pages_seen == nr_free_pages() && nr_free_pages() == totalram_pages(),
+		"every unreserved page of RAM is free (%lu)", free_pages_seen);
+}
+
+/* Too little RAM for one section's memmap: the boot panics and says so. */
+static void vmemmap_boot_no_room(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+
+	o.map[0] = (struct boot_mem_range){ 0, 4 * SZ_1M, BOOT_MEM_USABLE };
+	o.nr_map = 1;
+	host_ok(HOST_EXPECT_PANIC(host_mm_boot(4 * SZ_1M, &o)) &&
+		strstr(host_panic_msg, "boot memmap frames still needed"), "%s", host_panic_msg);
 }
 
 static void vmemmap_walker(void)
@@ -131,6 +235,9 @@ int main(void)
 {
 	host_tap_init();
 	host_scenario("backing", vmemmap_backing);
+	host_scenario("boot block", vmemmap_boot_block);
+	host_scenario("boot fragmented", vmemmap_boot_fragmented);
+	host_scenario("boot no room", vmemmap_boot_no_room);
 	host_scenario("walker", vmemmap_walker);
 	host_scenario("remap ro", vmemmap_remap_ro);
 	host_scenario("runtime", vmemmap_runtime);
