@@ -7,7 +7,9 @@
  *                       X_DSDT or DSDT -> AML scanned for Name(_S5, Package)
  *
  * Every table is mapped through ai->map and checked (length >= header,
- * checksum) before a byte of it is believed.  Table addresses in the XSDT
+ * checksum) before a byte of it is believed.  acpi_init_root, acpi_map_table
+ * and acpi_find_table print nothing and use no pointer tables: arm64's
+ * fwprobe.c calls them before its MMU switch with an identity map.  Table addresses in the XSDT
  * are only 4-byte aligned, so entries are read with memcpy. */
 #include <pagoda/kernel.h>
 #include <pagoda/acpi.h>
@@ -164,18 +166,16 @@ int acpi_aml_find_s5(const u8 *aml, size_t len, u8 *typa, u8 *typb)
 	return rc;
 }
 
-/* Pick the RSDP's root table: XSDT when revision >= 2 and valid. */
-static int acpi_scan_rsdp(struct acpi_info *ai, phys_addr_t rsdp_pa)
+int acpi_init_root(struct acpi_info *ai, phys_addr_t rsdp_pa, acpi_map_fn map)
 {
-	const struct acpi_rsdp *rsdp = ai->map(rsdp_pa, 20), *v2 = NULL;
+	const struct acpi_rsdp *rsdp = rsdp_pa ? map(rsdp_pa, 20) : NULL, *v2 = NULL;
 
-	if (!rsdp || memcmp(rsdp->signature, "RSD PTR ", 8) || !acpi_checksum_ok(rsdp, 20)) {
-		printk("ACPI: no valid RSDP at 0x%lx\n", (unsigned long)rsdp_pa);
+	*ai = (struct acpi_info){ .map = map, .slp_typa = -1, .slp_typb = -1 };
+	if (!rsdp || memcmp(rsdp->signature, "RSD PTR ", 8) || !acpi_checksum_ok(rsdp, 20))
 		return -EINVAL;
-	}
 	ai->rsdp = rsdp_pa;
 	if (rsdp->revision >= 2)
-		v2 = ai->map(rsdp_pa, sizeof(*v2));
+		v2 = map(rsdp_pa, sizeof(*v2));
 	if (v2 && v2->length >= sizeof(*v2) && acpi_checksum_ok(v2, sizeof(*v2)) &&
 	    acpi_map_table(ai, v2->xsdt_address, "XSDT")) {
 		ai->root = v2->xsdt_address;
@@ -183,10 +183,27 @@ static int acpi_scan_rsdp(struct acpi_info *ai, phys_addr_t rsdp_pa)
 	} else if (acpi_map_table(ai, rsdp->rsdt_address, "RSDT")) {
 		ai->root = rsdp->rsdt_address;
 	} else {
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* acpi_init_root, explaining a failure; then the RSDP line as Linux has it. */
+static int acpi_scan_rsdp(struct acpi_info *ai, phys_addr_t rsdp_pa, acpi_map_fn map)
+{
+	int rc = acpi_init_root(ai, rsdp_pa, map);
+
+	if (rc == -EINVAL) {
+		printk("ACPI: no valid RSDP at 0x%lx\n", (unsigned long)rsdp_pa);
+		return rc;
+	}
+	if (rc) {
 		printk("ACPI: RSDP at 0x%lx points to no valid RSDT/XSDT\n",
 		       (unsigned long)rsdp_pa);
-		return -EINVAL;
+		return rc;
 	}
+	const struct acpi_rsdp *rsdp = map(rsdp_pa, 20);
+	const struct acpi_rsdp *v2 = rsdp->revision >= 2 ? map(rsdp_pa, sizeof(*v2)) : NULL;
 	printk("ACPI: RSDP 0x%016lx %06x (v%02u %.6s)\n", (unsigned long)rsdp_pa,
 	       v2 ? v2->length : 20, rsdp->revision, rsdp->oem_id);
 	return 0;
@@ -240,12 +257,12 @@ static void acpi_scan_fadt(struct acpi_info *ai, const struct acpi_sdt_header *f
 
 int acpi_scan(phys_addr_t rsdp_pa, acpi_map_fn map, struct acpi_info *ai)
 {
-	*ai = (struct acpi_info){ .map = map, .slp_typa = -1, .slp_typb = -1 };
 	if (!rsdp_pa) {
+		*ai = (struct acpi_info){ .map = map, .slp_typa = -1, .slp_typb = -1 };
 		printk("ACPI: no RSDP from the boot loader\n");
 		return -ENOENT;
 	}
-	if (acpi_scan_rsdp(ai, rsdp_pa))
+	if (acpi_scan_rsdp(ai, rsdp_pa, map))
 		return -EINVAL;
 	acpi_print_table(ai, ai->root);
 	const struct acpi_sdt_header *root = acpi_map_table(ai, ai->root, NULL);

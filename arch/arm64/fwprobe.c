@@ -9,7 +9,10 @@
  * QEMU virt with AAVMF gives ACPI only; other firmware may give a DTB.
  * Without either: PL011 at 0x09000000 and PSCI over HVC (QEMU virt).
  * Runs before the kernel's page tables (firmware identity map, load
- * address): plain loops, no pointer tables, results are plain values. */
+ * address): plain loops, no pointer tables, results are plain values.
+ * The ACPI tables are found and checksummed by the generic kernel/acpi.c
+ * (acpi_init_root, acpi_find_table), mapped by the identity. */
+#include <pagoda/acpi.h>
 #include "arm64.h"
 
 static u32 be32(const void *p)
@@ -127,30 +130,33 @@ static void fdt_probe(const u8 *fdt)
 	}
 }
 
-/* The ACPI table with signature sig (4 chars) from the RSDP, or NULL. */
-static const u8 *acpi_find(const u8 *rsdp, const char *sig)
+/* kernel/acpi.c's map function before the MMU switch: the firmware's
+ * identity map makes every physical address readable as is. */
+static const void *fw_identity_map(phys_addr_t pa, size_t len)
 {
-	bool x = rsdp[15] >= 2;
-	const u8 *sdt = (const u8 *)(uintptr_t)(x ? le_read(rsdp + 24, 8)
-						   : le_read(rsdp + 16, 4));
-	int esz = x ? 8 : 4;
-	u32 len = le_read(sdt + 4, 4);
-
-	for (u32 off = 36; off + esz <= len; off += esz) {
-		const u8 *t = (const u8 *)(uintptr_t)le_read(sdt + off, esz);
-		if (t[0] == sig[0] && t[1] == sig[1] && t[2] == sig[2] && t[3] == sig[3])
-			return t;
-	}
-	return NULL;
+	return (const void *)(uintptr_t)pa;
 }
 
-/* SPCR gives the console, the FADT the PSCI conduit. */
-static void acpi_probe(const u8 *rsdp)
+/* The checksummed table with signature sig (4 chars) listed by the root
+ * table, or NULL. */
+static const u8 *fw_acpi_table(const struct acpi_info *ai, const char *sig)
 {
-	const u8 *spcr = acpi_find(rsdp, "SPCR");
-	const u8 *fadt = acpi_find(rsdp, "FACP");
+	return (const u8 *)acpi_map_table(ai, acpi_find_table(ai, sig, 0), sig);
+}
 
-	if (spcr && arm64_boot.uart_src == FW_SRC_DEFAULT && spcr[40] == 0) {
+/* SPCR gives the console (base address GAS at 40..51), the FADT the PSCI
+ * conduit; RSDP -> XSDT/RSDT -> tables through the generic kernel/acpi.c. */
+static void acpi_probe(phys_addr_t rsdp)
+{
+	struct acpi_info ai;
+	const u8 *spcr, *fadt;
+
+	if (acpi_init_root(&ai, rsdp, fw_identity_map))
+		return;
+	spcr = fw_acpi_table(&ai, "SPCR");
+	fadt = fw_acpi_table(&ai, "FACP");
+	if (spcr && le_read(spcr + 4, 4) >= 52 && arm64_boot.uart_src == FW_SRC_DEFAULT &&
+	    spcr[40] == ACPI_GAS_MEMORY) {
 		arm64_boot.uart_pa = le_read(spcr + 44, 8);
 		arm64_boot.uart_src = FW_SRC_ACPI;
 	}
@@ -174,5 +180,5 @@ void arm64_fw_probe(phys_addr_t dtb, phys_addr_t rsdp)
 	if (arm64_boot.dtb_size)
 		fdt_probe((const u8 *)(uintptr_t)dtb);
 	if (rsdp)
-		acpi_probe((const u8 *)(uintptr_t)rsdp);
+		acpi_probe(rsdp);
 }

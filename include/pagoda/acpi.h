@@ -78,6 +78,11 @@ struct acpi_info {
 /* The kernel's instance, filled by the arch (arch_late_init). */
 extern struct acpi_info acpi;
 
+/* Validate the RSDP at rsdp_pa and pick the root table: the XSDT when
+ * revision >= 2 and it is valid, else the RSDT.  Resets *ai and fills map,
+ * rsdp, root and xsdt; prints nothing.  0, -EINVAL (no valid RSDP) or
+ * -ENOENT (no valid RSDT/XSDT). */
+int acpi_init_root(struct acpi_info *ai, phys_addr_t rsdp_pa, acpi_map_fn map);
 /* True if the len bytes at p sum to 0 (mod 256). */
 bool acpi_checksum_ok(const void *p, size_t len);
 /* Map and validate the table at pa (header, length, checksum, and

@@ -158,6 +158,36 @@ static void test_scan(void)
 	TAP_OK(scan(&ai) == -ENOENT && strstr(printed, "no \\_S5"), "scan: no \\_S5 in the DSDT");
 }
 
+/* acpi_init_root + acpi_find_table alone, as arm64's pre-MMU fwprobe.c
+ * uses them: silent, checksums enforced, XSDT preferred. */
+static void test_init_root(void)
+{
+	struct acpi_info ai;
+
+	build(aml_qemu, sizeof(aml_qemu));
+	printed[0] = '\0';
+	TAP_OK(acpi_init_root(&ai, RSDP_PA, test_map) == 0 && ai.xsdt && ai.root == XSDT_PA &&
+	       ai.rsdp == RSDP_PA && ai.slp_typa == -1 && printed[0] == '\0',
+	       "init_root: XSDT chosen, nothing printed");
+	TAP_OK(acpi_find_table(&ai, "FACP", 0) == FADT_PA &&
+	       acpi_map_table(&ai, APIC_PA, "APIC") != NULL &&
+	       acpi_map_table(&ai, APIC_PA, "FACP") == NULL,
+	       "init_root: tables found and typed without acpi_scan");
+	at(APIC_PA)[40] ^= 1;                               /* APIC checksum broken */
+	TAP_OK(acpi_find_table(&ai, "APIC", 0) == 0, "init_root: bad table checksum refused");
+
+	build(aml_qemu, sizeof(aml_qemu));
+	at(RSDP_PA)[9] ^= 1;                                /* first checksum broken */
+	TAP_OK(acpi_init_root(&ai, RSDP_PA, test_map) == -EINVAL &&
+	       acpi_init_root(&ai, 0, test_map) == -EINVAL, "init_root: bad or no RSDP");
+
+	build(aml_qemu, sizeof(aml_qemu));
+	at(XSDT_PA)[0] = 'Y';
+	at(RSDT_PA)[0] = 'Y';
+	TAP_OK(acpi_init_root(&ai, RSDP_PA, test_map) == -ENOENT && printed[0] == '\0',
+	       "init_root: no valid root table");
+}
+
 static int s5(const u8 *aml, size_t len, u8 *a, u8 *b)
 {
 	/* exact-size heap copy so that ASan sees any overread */
@@ -219,6 +249,7 @@ static void test_aml(void)
 int main(void)
 {
 	test_scan();
+	test_init_root();
 	test_aml();
 	return TAP_DONE();
 }
