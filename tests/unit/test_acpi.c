@@ -7,6 +7,7 @@
 #include <pagoda/printk.h>
 #include <pagoda/acpi.h>
 #include "tap.h"
+#include "printk_capture.h"
 
 #define PHYS_BASE 0x3f000000UL
 #define PHYS_SIZE 0x4000UL
@@ -17,20 +18,7 @@
 #define APIC_PA   (PHYS_BASE + 0x500)
 #define DSDT_PA   (PHYS_BASE + 0x1000)
 
-static char printed[8192];
 static u8 phys[PHYS_SIZE];
-
-int printk(const char *fmt, ...)
-{
-	size_t n = strlen(printed);
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = kvsnprintf(printed + n, sizeof(printed) - n, fmt, ap);
-	va_end(ap);
-	return r;
-}
 
 /* The fake physical memory: [PHYS_BASE, PHYS_BASE + PHYS_SIZE). */
 static const void *test_map(phys_addr_t pa, size_t len)

@@ -2,30 +2,14 @@
  * merged e820 types through kernel/bootinfo.c and kernel/boot_mem.c), the
  * EFI -> e820 type rule, RAM classification, and UCS-2 LoadOptions -> ASCII.
  * Descriptors use a 48-byte stride, as AAVMF reports. */
-#include <stdio.h>
 #include <string.h>
-#include <stdarg.h>
-#include <pagoda/printk.h>
 #include "tap.h"
+#include "printk_capture.h"
 #include <boot/efi.h>
 
 #define STRIDE 48
 static u8 map[32 * STRIDE];
 static int nd;
-static char printed[4096];
-
-/* bootinfo.c's printk: collect into printed[]. */
-int printk(const char *fmt, ...)
-{
-	size_t n = strlen(printed);
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = kvsnprintf(printed + n, sizeof(printed) - n, fmt, ap);
-	va_end(ap);
-	return r;
-}
 
 /* Append a descriptor at stride bytes per descriptor. */
 static void add_at(int stride, u32 type, u64 base, u64 pages, u64 attr)

@@ -14,23 +14,9 @@
 #include <boot/multiboot2.h>
 #include <boot/efi.h>
 #include "tap.h"
+#include "printk_capture.h"
 
 #define FAKE_PA 0x1000000UL          /* "physical address" of the MBI copy */
-
-static char printed[8192];
-
-/* The parser's printk: collect into printed[]. */
-int printk(const char *fmt, ...)
-{
-	size_t n = strlen(printed);
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = kvsnprintf(printed + n, sizeof(printed) - n, fmt, ap);
-	va_end(ap);
-	return r;
-}
 
 /* ---------------------------------------------------------------- builder */
 static u64 mbuf[4096];
