@@ -90,8 +90,8 @@ static unsigned int buddy_merge_limit(unsigned long pfn, unsigned int order)
  * loop would need `page_zone_id(bp) == page_zone_id(pfn's page)` back.
  *
  * Invariant kept: no two free buddies of the same order both sit on the
- * free lists, unless their section is ISOLATED (tests/unit/test_mm_property.c
- * walks for it).
+ * free lists, unless their section is ISOLATED (`vm_check` and
+ * tests/unit/test_mm_property.c look for such pairs).
  * Zone lock held.
  */
 static void buddy_free_one_locked(struct zone *z, unsigned long pfn, unsigned int order)

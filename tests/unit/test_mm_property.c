@@ -18,9 +18,10 @@
  *   - after every step: counters, alignment, section and zone of the block,
  *     no overlap with held blocks (a bitmap of held pfns);
  *   - every 1,000 steps: a walk of every free list against the held bitmap
- *     (flags, order, zone, alignment, overlaps, counters, missed merges);
+ *     (flags, order, zone, alignment, overlaps, counters, missed merges),
+ *     and the kernel's own vm_check must agree that all is well;
  * and finally frees everything and compares /proc/buddyinfo with its text
- * before the run.  Other scenarios: the checker catches planted corruptions,
+ * before the run.  Other scenarios: the checker (and vm_check) catches planted corruptions,
  * the accounting rule with numbers derived from the layout, and BENCH(buddy)
  * (which pauses poisoning) leaves every free page poisoned. */
 #define _GNU_SOURCE
@@ -38,6 +39,7 @@
 #include "mm/vmstat.h"
 #include <pagoda/selftest.h>
 #include "mm/mm_internal.h"
+#include "mm/vm_check.h"
 
 #define PROP_BOOT_RAM     (512 * SZ_1M)      /* ZONE_NORMAL at boot */
 #define PROP_PHYS         (768 * SZ_1M)      /* memfd size: two more sections */
@@ -106,6 +108,7 @@ struct prop {
 	unsigned long free0;               /* nr_free_pages() with nothing held */
 	unsigned long other0;              /* managed - free at start: memmap, tables */
 	char err[256];
+	char vm_msg[VM_CHECK_MSG_SIZE];    /* vm_check_run()'s verdict */
 };
 
 static u64 prop_rand(struct prop *p)     /* splitmix64 */
@@ -384,7 +387,11 @@ static bool prop_walk(struct prop *p)
 	if (nr_free_pages() + p->held_pages + p->other0 != totalram_pages())
 		return prop_fail(p, "free %lu + held %lu + memmap/tables %lu != managed %lu",
 				 nr_free_pages(), p->held_pages, p->other0, totalram_pages());
-	return prop_walk_merges(p);
+	if (!prop_walk_merges(p))
+		return false;
+	if (vm_check_run(p->vm_msg, sizeof(p->vm_msg)))            /* the kernel's own checker agrees */
+		return prop_fail(p, "the walk passed but vm_check says: %s", p->vm_msg);
+	return true;
 }
 
 /* ---------------------------------------------------------------- runs */
@@ -494,6 +501,12 @@ static void prop_random_poison(void)
 	prop_random("page_poison=on", prop_env("PAGODA_PROP_STEPS", 1000000) / 10);
 }
 
+/* vm_check_run() reports an inconsistency (message in p->vm_msg). */
+static bool prop_vm_check_fails(struct prop *p)
+{
+	return vm_check_run(p->vm_msg, sizeof(p->vm_msg)) != 0;
+}
+
 /* The checker can fail: plant one corruption at a time into a quiet
  * allocator, expect the walk (or the counter check) to name it, undo it. */
 static void prop_checker_catches(void)
@@ -510,9 +523,11 @@ static void prop_checker_catches(void)
 	prop_take(&p, held, 0, ZONE_NORMAL);
 	page_set_flag(held, PG_buddy);
 	host_ok(!prop_walk(&p) && strstr(p.err, "on no free list"), "stray PG_buddy caught: %s", p.err);
+	host_ok(prop_vm_check_fails(&p), "vm_check too: %s", p.vm_msg);
 	page_clear_flag(held, PG_buddy);
 	z->free_area[3].nr_free++;
 	host_ok(!prop_walk(&p) && strstr(p.err, "nr_free"), "free_area count off by one caught: %s", p.err);
+	host_ok(prop_vm_check_fails(&p), "vm_check too: %s", p.vm_msg);
 	z->free_area[3].nr_free--;
 	p.held_pages++;
 	host_ok(!prop_check_counters(&p), "nr_free_pages drift caught: %s", p.err);
@@ -523,6 +538,7 @@ static void prop_checker_catches(void)
 	z->free_area[0].nr_free++;
 	z->free_pages++;
 	host_ok(!prop_walk(&p) && strstr(p.err, "also held"), "free block overlapping a held one caught: %s", p.err);
+	host_ok(prop_vm_check_fails(&p), "vm_check too (a held page on a list): %s", p.vm_msg);
 	list_del(&held->lru);
 	page_clear_flag(held, PG_buddy);
 	z->free_area[0].nr_free--;
@@ -539,6 +555,7 @@ static void prop_checker_catches(void)
 	z->free_pages += 2;
 	host_ok(!prop_walk(&p) && strstr(p.err, "not merged"), "unmerged buddies %#lx/%#lx caught: %s",
 		q, q + 1, p.err);
+	host_ok(prop_vm_check_fails(&p), "vm_check too: %s", p.vm_msg);
 	prop_fini(&p);
 }
 
