@@ -2,9 +2,21 @@
  *
  *   vectors.S entry -> x86_exception(regs)
  *        #PF/#GP at an __ex_table address -> extable_fixup(): resume there
- *        anything else -> name, error code, RIP, CR2, registers,
- *                         backtrace, panic()
+ *        anything else -> name, error code, RIP, CR2, registers, panic()
  *
+ * There is one backtrace, panic's (arch_dump_backtrace): vectors.S pushes a
+ * frame record {interrupted rbp, faulting RIP} below pt_regs, so the walk
+ * from panic goes on through the exception into the faulting code:
+ *
+ *   Call trace:
+ *     [<...>]   in panic_at, x86_exception     (the handler)
+ *     [<...>]   in exc_common                  (the exception entry)
+ *     [<RIP>]   the faulting instruction
+ *     [<...>]   its callers
+ *
+ * A stack overflow runs into boot_stack_guard (unmapped): the #PF cannot
+ * be pushed on that stack, so the CPU raises #DF, which runs on its own IST
+ * stack (gdt.c); the walk accepts frames on the boot and IST stacks.
  * A fault while reporting a fault would recurse; the second level prints
  * one line and stops the CPU. */
 #include <pagoda/kernel.h>
@@ -50,9 +62,15 @@ static bool backtrace_frame_ok(unsigned long p)
 	return false;
 }
 
-/* Walk the frame-pointer chain from rbp: each frame is {saved rbp, ret}. */
+extern char exc_common_ret[];             /* vectors.S: return into the entry */
+
+/* Walk the frame-pointer chain from rbp: each frame is {saved rbp, ret}.
+ * The frame after a return into exc_common is vectors.S's record, whose
+ * "return address" is the faulting RIP. */
 static void backtrace_from(unsigned long rbp)
 {
+	bool fault = false;
+
 	for (int depth = 0; depth < 32 && rbp; depth++) {
 		if (!backtrace_frame_ok(rbp)) {
 			printk("  <frame pointer 0x%lx off the stack>\n", rbp);
@@ -61,7 +79,8 @@ static void backtrace_from(unsigned long rbp)
 		unsigned long ret = ((unsigned long *)rbp)[1];
 		if (!ret)
 			return;
-		printk("  [<%016lx>]\n", ret);
+		printk("  [<%016lx>]%s\n", ret, fault ? " (faulting instruction)" : "");
+		fault = ret == (unsigned long)exc_common_ret;
 		rbp = ((unsigned long *)rbp)[0];
 	}
 }
@@ -94,8 +113,6 @@ static void exc_report(const struct pt_regs *r)
 	printk("RBP: %016lx R08: %016lx R09: %016lx\n", r->rbp, r->r8, r->r9);
 	printk("R10: %016lx R11: %016lx R12: %016lx\n", r->r10, r->r11, r->r12);
 	printk("R13: %016lx R14: %016lx R15: %016lx\n", r->r13, r->r14, r->r15);
-	printk("Call trace:\n  [<%016lx>] (faulting instruction)\n", r->rip);
-	backtrace_from(r->rbp);
 }
 
 /* Called by vectors.S with interrupts off. */

@@ -8,10 +8,25 @@
  *         vector                   by the entry
  *   low   rax rbx ... r15          by exc_common (r15 lowest)
  *
+ * Below pt_regs exc_common pushes a frame record {interrupted rbp, rip}
+ * and points %rbp at it, so a frame-pointer walk from inside the handler
+ * (panic's arch_dump_backtrace) goes on through the exception into the
+ * faulting code, as the arm64 entry does:
+ *
+ *   x86_exception's frame  {rbp of exc_common, return into exc_common}
+ *        |
+ *        v
+ *   record                 {interrupted rbp, regs->rip}   <- %rbp at the call
+ *        |                  regs->rip: the faulting instruction
+ *        v
+ *   faulting function's frame, its callers ...
+ *
  * x86_exception(regs) may change regs->rip (exception fixup) and returns;
  * the registers are restored and iretq resumes.  The CPU aligns %rsp to
- * 16 bytes before pushing, and 22 quadwords keep it aligned for the call. */
+ * 16 bytes before pushing, and 22 + 2 quadwords keep it aligned for the
+ * call. */
 #include <asm/cpu.h>
+#include <asm/ptrace.h>
 
 .macro EXC_NOERR n
 	.balign 16
@@ -78,8 +93,14 @@ exc_common:
 	pushq %r14
 	pushq %r15
 	cld
-	movq %rsp, %rdi
+	movq %rsp, %rdi                    /* regs */
+	pushq PT_REGS_RIP(%rsp)            /* record: regs->rip ... */
+	pushq %rbp                         /* ... and the interrupted rbp */
+	movq %rsp, %rbp
 	call x86_exception
+	.globl exc_common_ret
+exc_common_ret:                            /* backtraces: the next frame is a fault */
+	addq $16, %rsp                     /* record */
 	popq %r15
 	popq %r14
 	popq %r13
