@@ -10,6 +10,7 @@
 #define ARCH_ARM64_H
 #include <pagoda/types.h>
 #include <boot/efi.h>
+#include <asm/stack.h>
 
 enum arm64_fw_source { FW_SRC_DEFAULT, FW_SRC_DTB, FW_SRC_ACPI };
 enum psci_conduit { PSCI_CONDUIT_NONE, PSCI_CONDUIT_HVC, PSCI_CONDUIT_SMC };
@@ -48,7 +49,6 @@ extern phys_addr_t arm64_ttbr1_pa;
 void arm64_mmu_switch(u64 ttbr1, u64 ttbr0, u64 tcr, u64 mair, u64 start, u64 end);
 extern char _text[], _etext[], _rodata[], _erodata[], _data[], _edata[], _end[];
 extern char __idmap_text_start[];
-extern char arm64_boot_stack[], arm64_boot_stack_end[];
 
 /* pl011.c */
 void pl011_init(phys_addr_t pa);

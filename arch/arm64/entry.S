@@ -5,13 +5,40 @@
  *        + 0x400  lower EL, AArch64     sync irq fiq serror
  *        + 0x600  lower EL, AArch32     sync irq fiq serror
  *
- * Every entry saves a struct pt_regs (asm/ptrace.h) and calls
+ * Every entry first checks that SP_EL1 has room for the exception (see
+ * asm/stack.h), then saves a struct pt_regs (asm/ptrace.h) and calls
  * arm64_handle_exception(regs, kind, source), which either fixes up the
- * ELR (exception table) and returns here to restore and ERET, or panics. */
+ * ELR (exception table) and returns here to restore and ERET, or panics.
+ * Below pt_regs sits a frame record {interrupted fp, ELR} that x29 points
+ * at, so backtraces cross the exception into the faulting code:
+ *
+ *   SP at the exception ->  +--------------------+
+ *                           | struct pt_regs     |  S_FRAME bytes
+ *                           +--------------------+
+ *   x29 for the handler ->  | x29 | ELR          |  frame record
+ *                           +--------------------+
+ *
+ * With no room (a kernel stack overflow: SP in or just above the unmapped
+ * guard page) pushing the frame would fault again, forever; the entry
+ * takes arm64_bad_stack instead, which builds the same frame on the
+ * overflow stack and reports.  The room check needs one scratch register
+ * before anything can be stored: x1 is parked in TPIDR_EL1, and the bad
+ * stack path parks x0 there and the overflowed SP in SP_EL0.  Pagoda keeps
+ * no per-CPU pointer in TPIDR_EL1 and never runs at EL0 or on SP_EL0
+ * (always EL1h), so both are free. */
 #include <asm/ptrace.h>
+#include <asm/stack.h>
 
 	.macro	vent kind, source
 	.balign	128
+	msr	tpidr_el1, x1
+	adrp	x1, arm64_boot_stack
+	add	x1, x1, :lo12:arm64_boot_stack
+	sub	x1, sp, x1			/* SP - stack bottom (huge if below) */
+	sub	x1, x1, #EXC_STACK_NEED		/* room left after this exception */
+	tst	x1, #~(BOOT_STACK_SIZE - 1)	/* not in [0, BOOT_STACK_SIZE)? */
+	mrs	x1, tpidr_el1			/* (MRS leaves the flags alone) */
+	b.ne	arm64_bad_stack
 	sub	sp, sp, #S_FRAME
 	stp	x0, x1, [sp, #16 * 0]
 	mov	x0, #\kind
@@ -19,31 +46,10 @@
 	b	exception_common
 	.endm
 
-	.text
-	.balign	2048
-	.globl	arm64_vectors
-arm64_vectors:
-	vent	0, 0
-	vent	1, 0
-	vent	2, 0
-	vent	3, 0
-	vent	0, 1
-	vent	1, 1
-	vent	2, 1
-	vent	3, 1
-	vent	0, 2
-	vent	1, 2
-	vent	2, 2
-	vent	3, 2
-	vent	0, 3
-	vent	1, 3
-	vent	2, 3
-	vent	3, 3
-
-/* x0 = kind, x1 = source; the frame's x0/x1 slots already hold the
- * interrupted x0/x1.  Build a frame record so backtraces cross the
- * exception (fp -> {interrupted fp, elr}). */
-exception_common:
+/* Save x2..x30, the interrupted SP (SP + S_FRAME), ELR, SPSR, ESR and FAR
+ * into the pt_regs at SP (x0/x1 are already there), push the frame record
+ * {x29, ELR} and point x29 at it. */
+	.macro	save_frame
 	stp	x2, x3, [sp, #16 * 1]
 	stp	x4, x5, [sp, #16 * 2]
 	stp	x6, x7, [sp, #16 * 3]
@@ -68,10 +74,39 @@ exception_common:
 	stp	x24, x25, [sp, #S_ESR]
 	stp	x29, x22, [sp, #-16]!		/* frame record {fp, elr} */
 	mov	x29, sp
+	.endm
+
+	.text
+	.balign	2048
+	.globl	arm64_vectors
+arm64_vectors:
+	vent	0, 0
+	vent	1, 0
+	vent	2, 0
+	vent	3, 0
+	vent	0, 1
+	vent	1, 1
+	vent	2, 1
+	vent	3, 1
+	vent	0, 2
+	vent	1, 2
+	vent	2, 2
+	vent	3, 2
+	vent	0, 3
+	vent	1, 3
+	vent	2, 3
+	vent	3, 3
+
+/* x0 = kind, x1 = source; the frame's x0/x1 slots already hold the
+ * interrupted x0/x1. */
+exception_common:
+	save_frame
 	mov	x2, x1
 	mov	x1, x0
 	add	x0, sp, #16
 	bl	arm64_handle_exception
+	.globl	arm64_exception_ret
+arm64_exception_ret:				/* backtraces: the next frame is a fault */
 	add	sp, sp, #16
 	ldp	x22, x23, [sp, #S_ELR]
 	msr	elr_el1, x22
@@ -94,3 +129,35 @@ exception_common:
 	ldr	x30, [sp, #S_LR]
 	add	sp, sp, #S_FRAME
 	eret
+
+/* The vector found SP_EL1 without room (asm/stack.h): x0..x30 and SP are
+ * the interrupted values.  Build the frame on the overflow stack, with the
+ * overflowed SP in its sp slot, and report; arm64_bad_stack_report panics.
+ * A fault during the report lands here again and starts over at the top
+ * of the overflow stack; the report's own depth check then stops. */
+arm64_bad_stack:
+	msr	tpidr_el1, x0
+	mov	x0, sp
+	msr	sp_el0, x0			/* the overflowed SP */
+	adrp	x0, arm64_overflow_stack_end
+	add	x0, x0, :lo12:arm64_overflow_stack_end
+	mov	sp, x0
+	sub	sp, sp, #S_FRAME
+	mrs	x0, tpidr_el1
+	stp	x0, x1, [sp, #16 * 0]
+	save_frame
+	mrs	x21, sp_el0
+	str	x21, [sp, #16 + S_SP]
+	add	x0, sp, #16
+	bl	arm64_bad_stack_report
+	.globl	arm64_bad_stack_ret
+arm64_bad_stack_ret:				/* backtraces: the next frame is a fault */
+	b	arm64_bad_stack_ret
+
+	.bss
+	.balign	16
+	.globl	arm64_overflow_stack
+arm64_overflow_stack:
+	.skip	OVERFLOW_STACK_SIZE
+	.globl	arm64_overflow_stack_end
+arm64_overflow_stack_end:

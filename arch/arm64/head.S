@@ -11,6 +11,7 @@
  * address -> arm64_start_kernel -> kmain.
  * The PE fields that are link-time differences come from linker/arm64.ld. */
 #include <asm/sysreg.h>
+#include <asm/stack.h>
 
 	.section .head.text, "ax"
 _head:
@@ -207,10 +208,14 @@ el1_mmu_is_off:
 	br	x9
 	.ltorg
 
+/* The kernel stack and the unmapped page below it (asm/stack.h). */
 	.bss
 	.balign	4096
+	.globl	arm64_boot_stack_guard
+arm64_boot_stack_guard:
+	.skip	BOOT_STACK_GUARD
 	.globl	arm64_boot_stack
 arm64_boot_stack:
-	.skip	65536
+	.skip	BOOT_STACK_SIZE
 	.globl	arm64_boot_stack_end
 arm64_boot_stack_end:

@@ -6,7 +6,8 @@
  *                         Normal WB, RW, XN
  *     KIMAGE_VADDR + off  the image, 4 KiB pages, W^X:
  *                         [_text, _etext) RX, [_rodata, _erodata) RO XN,
- *                         [_data, _end) RW XN
+ *                         [_data, _end) RW XN, except the stack's guard
+ *                         page arm64_boot_stack_guard: not mapped
  *     IOMAP_START + pa    the PL011 page, Device-nGnRnE, XN
  *   TTBR0 (idmap, only for the switch; disabled by TCR.EPD0 afterwards)
  *     the 2 MiB block holding .idmap.text (arm64_mmu_switch), RX
@@ -90,25 +91,34 @@ static int boot_ram_ranges(struct boot_mem_range *r, int max)
 	return n;
 }
 
-/* Direct map of all RAM and the image with W^X into root. */
+/* Map the image's [start, end) (load addresses) at its link address in
+ * 4 KiB pages. */
+static int boot_map_image(pte_t *root, const char *start, const char *end,
+			  enum pgprot prot)
+{
+	return boot_map(root, KIMAGE_VADDR + (u64)(start - _text), (u64)start,
+			(u64)(end - start), prot, 0);
+}
+
+/* Direct map of all RAM and the image with W^X into root; the page below
+ * the kernel stack stays unmapped so an overflow faults (asm/stack.h). */
 static int boot_map_kernel(pte_t *root)
 {
 	static struct boot_mem_range ram[BOOT_RAM_RANGES];
-	u64 img = (u64)_text;
+	const char *guard_end = arm64_boot_stack_guard + BOOT_STACK_GUARD;
 	int n = boot_ram_ranges(ram, BOOT_RAM_RANGES), rc = 0;
 
 	for (int i = 0; i < n && !rc; i++)
 		rc = boot_map(root, PAGE_OFFSET + ram[i].base, ram[i].base,
 			      ram[i].size, PROT_KERNEL_RW, 2);
 	if (!rc)
-		rc = boot_map(root, KIMAGE_VADDR, img, (u64)_etext - img,
-			      PROT_KERNEL_RX, 0);
+		rc = boot_map_image(root, _text, _etext, PROT_KERNEL_RX);
 	if (!rc)
-		rc = boot_map(root, KIMAGE_VADDR + ((u64)_rodata - img), (u64)_rodata,
-			      (u64)_erodata - (u64)_rodata, PROT_KERNEL_RO, 0);
+		rc = boot_map_image(root, _rodata, _erodata, PROT_KERNEL_RO);
 	if (!rc)
-		rc = boot_map(root, KIMAGE_VADDR + ((u64)_data - img), (u64)_data,
-			      (u64)_end - (u64)_data, PROT_KERNEL_RW, 0);
+		rc = boot_map_image(root, _data, arm64_boot_stack_guard, PROT_KERNEL_RW);
+	if (!rc)
+		rc = boot_map_image(root, guard_end, _end, PROT_KERNEL_RW);
 	if (!rc)
 		rc = boot_map(root, IOMAP_START + ALIGN_DOWN(arm64_boot.uart_pa, PAGE_SIZE),
 			      ALIGN_DOWN(arm64_boot.uart_pa, PAGE_SIZE), PAGE_SIZE,

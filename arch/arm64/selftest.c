@@ -1,7 +1,7 @@
-/* arm64 selftests: the final kernel mappings (W^X, no TTBR0 walks),
- * break-before-make on a live mapping, the generic timer.  Fixups and TLB
- * flush counts are tested for every arch in kernel/probe_test.c and
- * kernel/tlbflush_test.c. */
+/* arm64 selftests: the final kernel mappings (W^X, no TTBR0 walks, the
+ * stack's unmapped guard page), break-before-make on a live mapping, the
+ * generic timer.  Fixups and TLB flush counts are tested for every arch in
+ * kernel/probe_test.c and kernel/tlbflush_test.c. */
 #include <pagoda/kernel.h>
 #include <pagoda/arch.h>
 #include <pagoda/selftest.h>
@@ -26,6 +26,12 @@ SELFTEST(arm64_kmap_wx)
 	EXPECT(l == 0 && pte_present(e) && pte_writable(e) && (e & PTE_PXN));
 	e = *pgwalk_lookup((unsigned long)_end - 1, &l);
 	EXPECT(l == 0 && pte_present(e) && pte_writable(e) && (e & PTE_PXN));
+	e = *pgwalk_lookup((unsigned long)arm64_boot_stack_guard, &l);
+	EXPECT(!pte_present(e));                            /* stack guard */
+	e = *pgwalk_lookup((unsigned long)arm64_boot_stack, &l);
+	EXPECT(l == 0 && pte_present(e) && pte_writable(e) && (e & PTE_PXN));
+	e = *pgwalk_lookup((unsigned long)arm64_boot_stack_guard - 1, &l);
+	EXPECT(l == 0 && pte_present(e) && pte_writable(e));
 	e = *pgwalk_lookup((unsigned long)__va(arch_kimage_pa(_text)), &l);
 	EXPECT(pte_present(e) && pte_writable(e) && (e & PTE_PXN));  /* direct map: XN */
 	e = *pgwalk_lookup((unsigned long)__va(0x40000000), &l);

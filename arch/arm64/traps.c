@@ -11,7 +11,16 @@
  * pairs, as on x86_64) resumes at its fixup with the fault recorded for
  * arch_probe_read64/arch_probe_write64; anything else prints the frame and
  * panics, whose backtrace (arch_dump_backtrace) walks on through the frame
- * record entry.S pushes, {interrupted fp, ELR}, into the faulting code. */
+ * record entry.S pushes, {interrupted fp, ELR}, into the faulting code.
+ *
+ * An exception that finds the kernel stack exhausted (SP in or near the
+ * unmapped guard page below it) is taken on the overflow stack instead
+ * (entry.S, asm/stack.h) and reported by arm64_bad_stack_report:
+ *
+ *   Insufficient stack space to handle exception!
+ *   kernel stack overflow: sp ... far ... (guard page [..., ...))
+ *   ... registers, panic, backtrace from the overflow stack into the
+ *   recursion on the boot stack */
 #include <pagoda/kernel.h>
 #include <pagoda/arch.h>
 #include <asm/ptrace.h>
@@ -52,20 +61,36 @@ static const struct exception_table_entry *search_ex_table(unsigned long pc)
 	return NULL;
 }
 
-/* Frame-pointer walk: each frame record is {previous fp, return address},
- * within the boot stack. */
+extern char arm64_exception_ret[], arm64_bad_stack_ret[];   /* entry.S */
+
+/* True if the frame record [fp, fp + 16) lies on the boot or the overflow
+ * stack. */
+static bool backtrace_frame_ok(unsigned long fp)
+{
+	unsigned long boot = (unsigned long)arm64_boot_stack;
+	unsigned long ovf = (unsigned long)arm64_overflow_stack;
+
+	if (!IS_ALIGNED(fp, 16))
+		return false;
+	return (fp >= boot && fp + 16 <= (unsigned long)arm64_boot_stack_end) ||
+	       (fp >= ovf && fp + 16 <= (unsigned long)arm64_overflow_stack_end);
+}
+
+/* Frame-pointer walk: each frame record is {previous fp, return address}.
+ * The frame after a return into entry.S is its record, whose "return
+ * address" is the ELR of the exception. */
 static void backtrace_from(unsigned long fp)
 {
-	unsigned long lo = (unsigned long)arm64_boot_stack;
-	unsigned long hi = (unsigned long)arm64_boot_stack_end;
+	bool fault = false;
 
 	printk("Call trace:\n");
-	for (int depth = 0; depth < 32 && fp >= lo && fp + 16 <= hi &&
-	     IS_ALIGNED(fp, 16); depth++) {
+	for (int depth = 0; depth < 32 && backtrace_frame_ok(fp); depth++) {
 		const unsigned long *rec = (const unsigned long *)fp;
 		if (!rec[1])
 			break;
-		printk("  [<%016lx>]\n", rec[1]);
+		printk("  [<%016lx>]%s\n", rec[1], fault ? " (faulting instruction)" : "");
+		fault = rec[1] == (unsigned long)arm64_exception_ret ||
+			rec[1] == (unsigned long)arm64_bad_stack_ret;
 		fp = rec[0];
 	}
 }
@@ -126,6 +151,33 @@ void arm64_handle_exception(struct pt_regs *regs, int kind, int source)
 	show_regs(regs);
 	panic("unhandled exception, esr %016lx elr %016lx",
 	      (unsigned long)regs->esr, (unsigned long)regs->elr);
+}
+
+/* Called by entry.S on the overflow stack when an exception found no room
+ * on the kernel stack; regs->sp is the overflowed SP.  Never returns. */
+__noreturn void arm64_bad_stack_report(struct pt_regs *regs)
+{
+	static int depth;
+	unsigned long guard = (unsigned long)arm64_boot_stack_guard;
+
+	if (++depth > 1) {
+		printk("exception at pc %016lx while reporting a stack overflow\n",
+		       (unsigned long)regs->elr);
+		arch_halt();
+	}
+	printk("Insufficient stack space to handle exception!\n");
+	printk("kernel stack overflow: sp %016lx far %016lx (guard page [%016lx, %016lx))\n",
+	       (unsigned long)regs->sp, (unsigned long)regs->far, guard,
+	       guard + BOOT_STACK_GUARD);
+	printk("boot stack [%016lx, %016lx)  overflow stack [%016lx, %016lx)\n",
+	       (unsigned long)arm64_boot_stack, (unsigned long)arm64_boot_stack_end,
+	       (unsigned long)arm64_overflow_stack, (unsigned long)arm64_overflow_stack_end);
+	printk("ESR EC 0x%02lx: %s\n", (unsigned long)ESR_EC(regs->esr),
+	       ESR_EC(regs->esr) == EC_DABT_CUR ? "data abort" :
+	       ESR_EC(regs->esr) == EC_IABT_CUR ? "instruction abort" : "not an abort");
+	show_regs(regs);
+	panic("kernel stack overflow: far %016lx elr %016lx",
+	      (unsigned long)regs->far, (unsigned long)regs->elr);
 }
 
 int arch_probe_read64(unsigned long addr, u64 *val, struct fault_info *fi)

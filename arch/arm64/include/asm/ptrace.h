@@ -28,5 +28,6 @@ enum arm64_vector {
 	VEC_SYNC, VEC_IRQ, VEC_FIQ, VEC_SERROR,
 };
 void arm64_handle_exception(struct pt_regs *regs, int kind, int source);
+__noreturn void arm64_bad_stack_report(struct pt_regs *regs);
 #endif
 #endif
