@@ -2,12 +2,13 @@
  *
  *   arch entry -> console, vectors, bootinfo, boot page tables
  *     -> kmain: banner, firmware map, command line, mm_init,
- *        arch_late_init, initcalls, pagoda.run=, shell
+ *        arch_late_init, initcalls, pagoda.crashtest=, pagoda.run=, shell
  */
 #include <pagoda/kernel.h>
 #include <pagoda/arch.h>
 #include <pagoda/bootinfo.h>
 #include <pagoda/cmdline.h>
+#include <pagoda/crashtest.h>
 #include <pagoda/init.h>
 #include <pagoda/mm.h>
 #include <pagoda/shell.h>
@@ -36,6 +37,7 @@ __noreturn void kmain(void)
 	mm_init(&bootinfo);
 	arch_late_init();
 	run_initcalls();
+	crashtest_run();
 	shell_run_boot_commands();
 	shell_loop();
 }

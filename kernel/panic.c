@@ -3,13 +3,15 @@
  *   panic: <function>: <message>
  *   <backtrace>
  *
- * During an automated run (pagoda.run= still pending or running) QEMU is
- * ended through arch_debug_exit(1) so the run fails at once instead of
- * timing out; interactively the CPU halts so the screen can be read. */
+ * During an automated run (pagoda.run= still pending or running, or a
+ * pagoda.crashtest= armed) QEMU is ended through arch_debug_exit(1) so the
+ * run ends at once instead of timing out; interactively the CPU halts so
+ * the screen can be read. */
 #include <pagoda/panic.h>
 #include <pagoda/printk.h>
 #include <pagoda/arch.h>
 #include <pagoda/shell.h>
+#include <pagoda/crashtest.h>
 
 static int panic_depth;
 
@@ -30,8 +32,9 @@ __noreturn void panic_at(const char *func, const char *fmt, ...)
 	va_end(ap);
 	printk("\n");
 	arch_dump_backtrace();
-	if (shell_boot_run_active()) {
-		printk("panic: ending the automated run (pagoda.run=)\n");
+	if (shell_boot_run_active() || crashtest_active()) {
+		printk("panic: ending the automated run (%s)\n",
+		       crashtest_active() ? "pagoda.crashtest=" : "pagoda.run=");
 		arch_debug_exit(1);
 	}
 	arch_halt();
