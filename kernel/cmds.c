@@ -30,7 +30,8 @@ static int cmd_help(int argc, char **argv)
 		sorted[i] = c;
 	}
 	for (int i = 0; i < n; i++)
-		printk("  %-32s %s\n", sorted[i]->usage, sorted[i]->help);
+		printk("  %-32s%s%s\n", sorted[i]->usage,
+		       strlen(sorted[i]->usage) < 32 ? " " : "  ", sorted[i]->help);
 	return 0;
 }
 SHELL_CMD("help", "help", "list every command", cmd_help);
