@@ -48,27 +48,6 @@
 
 /* ---------------------------------------------------------------- layout */
 
-/* Bring section nr up in zone zt as a hot-add without memmap-on-memory does. */
-static bool prop_hot_add(unsigned long nr, enum zone_type zt)
-{
-	struct mem_section *ms = sparse_section_alloc(nr);
-	unsigned long start = section_nr_to_pfn(nr);
-
-	if (!ms || (ms->state & SECTION_PRESENT))
-		return false;
-	ms->state |= SECTION_PRESENT;
-	ms->nr_present_pages = PAGES_PER_SECTION;
-	ms->zone = zt;
-	if (vmemmap_populate_section(nr, &vmemmap_alloc_buddy))
-		return false;
-	memmap_init_section(nr, zt);
-	ms->state |= SECTION_MEMMAP;
-	zones[zt].present_pages += PAGES_PER_SECTION;
-	buddy_online_range(start, start + PAGES_PER_SECTION, zt);
-	ms->state |= SECTION_ONLINE;
-	return true;
-}
-
 /* Boot 512 MiB of RAM in a 768 MiB memfd; optionally add the Movable sections. */
 static void prop_boot(const char *cmdline, bool movable)
 {
@@ -78,7 +57,7 @@ static void prop_boot(const char *cmdline, bool movable)
 	o.nr_map = 1;
 	host_mm_boot(PROP_PHYS, &o);
 	if (movable) {
-		bool ok = prop_hot_add(4, ZONE_MOVABLE) && prop_hot_add(5, ZONE_MOVABLE);
+		bool ok = host_hot_add_section(4, ZONE_MOVABLE) && host_hot_add_section(5, ZONE_MOVABLE);
 		host_ok(ok, "sections 4-5 hot-added to ZONE_MOVABLE (memmap from buddy)");
 	}
 }
@@ -653,7 +632,7 @@ static void prop_accounting(void)
 	host_ok(!f.bad && f.boot == memmap_boot && f.runtime == 0 && f.total == memmap_boot,
 		"boot: %lu memmap frames, all boot-counted, none free %s", f.total, f.why);
 
-	host_ok(prop_hot_add(4, ZONE_MOVABLE) && prop_hot_add(5, ZONE_MOVABLE),
+	host_ok(host_hot_add_section(4, ZONE_MOVABLE) && host_hot_add_section(5, ZONE_MOVABLE),
 		"hot-add sections 4-5 to ZONE_MOVABLE");
 	new_tables = prop_expected_tables(boot_sections + 2) - tables;
 	host_ok(prop_text_field("/proc/vmstat", "nr_memmap_pages") == (long)(2 * memmap_per_section) &&

@@ -35,28 +35,6 @@ static bool vm_fails_with(const char *w1, const char *w2)
 	return ok;
 }
 
-/* Bring section nr up in zone zt as a hot-add without memmap-on-memory does
- * (the same steps as the property test). */
-static bool hot_add(unsigned long nr, enum zone_type zt)
-{
-	struct mem_section *ms = sparse_section_alloc(nr);
-	unsigned long start = section_nr_to_pfn(nr);
-
-	if (!ms || (ms->state & SECTION_PRESENT))
-		return false;
-	ms->state |= SECTION_PRESENT;
-	ms->nr_present_pages = PAGES_PER_SECTION;
-	ms->zone = zt;
-	if (vmemmap_populate_section(nr, &vmemmap_alloc_buddy))
-		return false;
-	memmap_init_section(nr, zt);
-	ms->state |= SECTION_MEMMAP;
-	zones[zt].present_pages += PAGES_PER_SECTION;
-	buddy_online_range(start, start + PAGES_PER_SECTION, zt);
-	ms->state |= SECTION_ONLINE;
-	return true;
-}
-
 static void vm_check_clean_states(void)
 {
 	struct host_mm_opts o = { .quiet = true };
@@ -69,7 +47,7 @@ static void vm_check_clean_states(void)
 	o.nr_map = 3;
 	host_mm_boot(768 * SZ_1M, &o);
 	host_ok(vm_ok(), "map with holes, absent section 2: %s", out);
-	host_ok(hot_add(5, ZONE_MOVABLE), "section 5 hot-added to Movable");
+	host_ok(host_hot_add_section(5, ZONE_MOVABLE), "section 5 hot-added to Movable");
 	host_ok(vm_ok(), "with a Movable section (memmap from the buddy allocator): %s", out);
 	for (int i = 0; i < 64; i++)
 		held[i] = alloc_pages(i % (MAX_ORDER + 1), i % 3 ? ZONE_NORMAL : ZONE_MOVABLE);

@@ -15,6 +15,7 @@
 #include <setjmp.h>
 #include <pagoda/types.h>
 #include <pagoda/bootinfo.h>
+#include "mm/page.h"
 
 #define HOST_MAP_MAX 16
 
@@ -31,6 +32,9 @@ struct host_mm_opts {
 };
 
 void host_mm_boot(u64 mem_bytes, const struct host_mm_opts *opts);
+/* Bring section nr up in zone zt as a hot-add without memmap-on-memory
+ * does (host_hotadd.c); false if it was present or memory ran out. */
+bool host_hot_add_section(unsigned long nr, enum zone_type zt);
 
 /* printk capture: when non-NULL, printk appends here instead of stdout. */
 extern char *host_printk_buf;
