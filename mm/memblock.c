@@ -259,13 +259,23 @@ void memblock_init(const struct bootinfo *bi)
 	memblock_reserve(0, PAGE_SIZE);
 }
 
+/* Smallest mem= honoured: one section's boot memmap (2 MiB), the kernel
+ * image and firmware holes must fit with room to spare, so a tiny value
+ * is refused at parse time instead of panicking in memblock later. */
+#define MEM_LIMIT_MIN (32 * SZ_1M)
+
 /* mem=SIZE: use only the first SIZE bytes of RAM. */
 static int memblock_param_mem(const char *val)
 {
 	u64 size;
 
-	if (!val || kparse_size(val, &size) || size < SZ_4K) {
+	if (!val || kparse_size(val, &size)) {
 		printk("mem=%s: invalid size, ignored\n", val ? val : "");
+		return -EINVAL;
+	}
+	if (size < MEM_LIMIT_MIN) {
+		printk("mem=%s: below the %luM Pagoda needs to boot, ignored\n",
+		       val, MEM_LIMIT_MIN >> 20);
 		return -EINVAL;
 	}
 	memblock.mem_limit = size;

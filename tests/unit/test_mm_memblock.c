@@ -69,6 +69,23 @@ static void memblock_mem_limit(void)
 	host_ok(sparse_max_section() == 3, "3 sections present");
 }
 
+/* A mem= too small to boot, or not a size, is refused at parse time with a
+ * warning and changes nothing (a tiny one used to panic in the memmap
+ * refill).  One boot per scenario: bad_mem is set before the fork. */
+static const char *bad_mem;
+
+static void memblock_mem_limit_refused(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+
+	pc_map(&o);
+	o.cmdline = bad_mem;
+	host_mm_boot(512 * SZ_1M, &o);
+	host_ok(memblock.mem_limit == 0 && memblock_end_of_ram() == 512 * SZ_1M,
+		"%s ignored: RAM ends at %#llx", bad_mem,
+		(unsigned long long)memblock_end_of_ram());
+}
+
 static void memblock_alloc_rules(void)
 {
 	struct host_mm_opts o = { .quiet = true, .memblock_only = true };
@@ -94,6 +111,11 @@ int main(void)
 	host_tap_init();
 	host_scenario("firmware map", memblock_firmware_map);
 	host_scenario("mem=", memblock_mem_limit);
+	static const char *const bad[] = { "mem=3M", "mem=31M", "mem=12x", "mem=" };
+	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
+		bad_mem = bad[i];
+		host_scenario(bad[i], memblock_mem_limit_refused);
+	}
 	host_scenario("alloc rules", memblock_alloc_rules);
 	return host_tap_done();
 }
