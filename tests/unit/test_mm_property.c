@@ -491,7 +491,7 @@ static bool prop_vm_check_fails(struct prop *p)
 static void prop_checker_catches(void)
 {
 	struct zone *z = &zones[ZONE_NORMAL];
-	struct page *pair, *held;
+	struct page *held;
 	unsigned long q;
 	struct prop p;
 
@@ -522,16 +522,7 @@ static void prop_checker_catches(void)
 	page_clear_flag(held, PG_buddy);
 	z->free_area[0].nr_free--;
 	z->free_pages--;
-	pair = alloc_pages(1, ZONE_NORMAL);                      /* two free order-0 buddies */
-	q = page_to_pfn(pair);
-	for (int i = 0; i < 2; i++) {
-		page_set_flag(&pair[i], PG_buddy);
-		pair[i].order = 0;
-		pair[i].refcount = 0;
-		list_add(&pair[i].lru, &z->free_area[0].free_list);
-	}
-	z->free_area[0].nr_free += 2;
-	z->free_pages += 2;
+	q = host_plant_unmerged_buddies();
 	host_ok(!prop_walk(&p) && strstr(p.err, "not merged"), "unmerged buddies %#lx/%#lx caught: %s",
 		q, q + 1, p.err);
 	host_ok(prop_vm_check_fails(&p), "vm_check too: %s", p.vm_msg);

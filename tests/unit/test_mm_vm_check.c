@@ -103,7 +103,8 @@ static void vm_check_memmap(void)
 {
 	struct host_mm_opts o = { .quiet = true };
 	struct zone *z = &zones[ZONE_NORMAL];
-	struct page *p, *held, *pair;
+	struct page *p, *held;
+	unsigned long q;
 	char what[64];
 
 	host_mm_boot(256 * SZ_1M, &o);
@@ -119,19 +120,10 @@ static void vm_check_memmap(void)
 	page_set_flag(p + 700, PG_reserved);
 	host_ok(vm_fails_with("inside free block", "is reserved"), "reserved page in a free block: %s", out);
 	page_clear_flag(p + 700, PG_reserved);
-	pair = alloc_pages(1, ZONE_NORMAL);                  /* two free order-0 buddies */
-	for (int i = 0; i < 2; i++) {
-		page_set_flag(&pair[i], PG_buddy);
-		pair[i].order = 0;
-		pair[i].refcount = 0;
-		list_add(&pair[i].lru, &z->free_area[0].free_list);
-	}
-	z->free_area[0].nr_free += 2;
-	z->free_pages += 2;
-	snprintf(what, sizeof(what), "free buddies %#lx and %#lx of order 0", page_to_pfn(pair),
-		 page_to_pfn(pair) + 1);
+	q = host_plant_unmerged_buddies();
+	snprintf(what, sizeof(what), "free buddies %#lx and %#lx of order 0", q, q + 1);
 	host_ok(vm_fails_with(what, "not merged"), "unmerged buddies: %s", out);
-	pfn_to_section(page_to_pfn(pair))->state |= SECTION_ISOLATED;
+	pfn_to_section(q)->state |= SECTION_ISOLATED;
 	host_ok(vm_ok(), "the same pair in an ISOLATED section is allowed: %s", out);
 }
 
