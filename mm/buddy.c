@@ -35,10 +35,15 @@ static void buddy_add_locked(struct zone *z, struct page *page, unsigned int ord
 	z->free_pages += 1UL << order;
 }
 
-/* Take the free block at page off its list.  Zone lock held. */
+/* Take the free block at page off its list.  Zone lock held.  The page is
+ * left as a plain page (order 0, lru cleared): whatever the free path
+ * leaves in a struct page is what a compound tail looks like, so HVO can
+ * share one tail page (mm/page.h). */
 void buddy_del_locked(struct zone *z, struct page *page, unsigned int order)
 {
 	list_del(&page->lru);
+	page->lru.next = page->lru.prev = NULL;
+	page->order = 0;
 	page_clear_flag(page, PG_buddy);
 	z->free_area[order].nr_free--;
 	z->free_pages -= 1UL << order;
@@ -209,9 +214,10 @@ static void buddy_check_free(const struct page *page, unsigned long pfn, unsigne
 void free_pages(struct page *page, unsigned int order)
 {
 	unsigned long pfn = page_to_pfn(page);
-	struct zone *z = &zones[page_zone_id(page)];
+	struct zone *z;
 
-	buddy_check_free(page, pfn, order);
+	buddy_check_free(page, pfn, order);         /* pfn_valid before any read */
+	z = &zones[page_zone_id(page)];
 	page->refcount = 0;
 	page_poison_fill(pfn, 1UL << order);
 	zone_lock(z);

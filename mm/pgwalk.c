@@ -89,6 +89,27 @@ int pgwalk_remap_page(unsigned long va, phys_addr_t pa, enum pgprot prot, phys_a
 	return 0;
 }
 
+int pgwalk_remap_batch(struct pgwalk_remap *r, unsigned long n)
+{
+	unsigned long lo = ~0UL, hi = 0;
+
+	for (unsigned long i = 0; i < n; i++) {
+		pte_t *ep = pgwalk_pte(r[i].va);
+		if (!ep || !pte_present(*ep))
+			return -ENOENT;
+	}
+	for (unsigned long i = 0; i < n; i++) {
+		pte_t *ep = pgwalk_pte(r[i].va);
+		r[i].old_pa = pte_pa(*ep);
+		arch_set_pte(r[i].va, 0, ep, pte_mk_leaf(r[i].pa, 0, r[i].prot));
+		lo = MIN(lo, r[i].va);
+		hi = MAX(hi, r[i].va + PAGE_SIZE);
+	}
+	if (n)
+		flush_tlb_kernel_range(lo, hi);
+	return 0;
+}
+
 int pgwalk_unmap_page(unsigned long va, phys_addr_t *old_pa)
 {
 	pte_t *ep = pgwalk_pte(va);

@@ -31,6 +31,18 @@ int pgwalk_map_page(unsigned long va, phys_addr_t pa, enum pgprot prot, pgwalk_a
 /* Point the present PTE of va at pa with prot, flush va from the TLB and
  * return the old frame in *old_pa.  -ENOENT when va has no PTE. */
 int pgwalk_remap_page(unsigned long va, phys_addr_t pa, enum pgprot prot, phys_addr_t *old_pa);
+/* One entry of a batched remap: va's present PTE is pointed at pa with
+ * prot; the old frame comes back in old_pa. */
+struct pgwalk_remap {
+	unsigned long va;
+	phys_addr_t pa;
+	enum pgprot prot;
+	phys_addr_t old_pa;
+};
+/* Remap n present PTEs as one batch with one TLB flush for the batch
+ * (never one per page): 0, or -ENOENT with nothing changed when some va
+ * has no PTE.  The arch does break-before-make for the whole batch. */
+int pgwalk_remap_batch(struct pgwalk_remap *r, unsigned long n);
 /* Clear the present PTE of va, flush it, return the old frame.  Tables stay. */
 int pgwalk_unmap_page(unsigned long va, phys_addr_t *old_pa);
 /* Physical addresses of the tables on the path to va's PTE, root first;
