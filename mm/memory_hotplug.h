@@ -1,0 +1,72 @@
+/* Memory hotplug: add, online, offline and remove RAM in 128 MiB blocks
+ * while the kernel runs (mm/memory_hotplug.c; the sysfs view, `lsmem` and
+ * `mem add/remove` are mm/memory_block.c; the design is docs/hotplug.md).
+ *
+ *   state machine of one block (one section):
+ *
+ *     (absent) --add--> OFFLINE --online--> ONLINE (Normal | Movable)
+ *        ^                 |   <--offline--    (isolate, every page free)
+ *        `-----remove------'
+ *
+ * With memmap_on_memory (default) a block's struct pages (512 frames) and
+ * the page-table pages that map them and extend the direct map come from
+ * the start of the block itself (the altmap): a hot-add takes no page of
+ * existing memory.  Every function serialises on one hotplug lock (one CPU:
+ * they must not be called from IRQ context); each returns 0 or a negative
+ * errno with nothing changed. */
+#ifndef MM_MEMORY_HOTPLUG_H
+#define MM_MEMORY_HOTPLUG_H
+#include <pagoda/types.h>
+#include "mm/sparse.h"
+
+#define MEMORY_BLOCK_SIZE SECTION_SIZE  /* 128 MiB, one section */
+
+enum mhp_online_type { MMOP_OFFLINE, MMOP_ONLINE, MMOP_ONLINE_KERNEL, MMOP_ONLINE_MOVABLE };
+
+/* Add [start, start + size): every block present and offline.  0 or
+ * -EINVAL (misaligned, zero), -EEXIST (overlaps present memory), -ERANGE
+ * (beyond what the direct map / MAX_PHYSMEM_BITS reach), -ENOMEM; nothing
+ * changed on error. */
+int add_memory(phys_addr_t start, u64 size);
+/* Online block block_id (= section number) to the zone t asks for
+ * (MMOP_ONLINE: the default zone, see memhp_valid_zones()).  -EINVAL if
+ * absent, already online or the zone is not allowed. */
+int online_memory_block(unsigned long block_id, enum mhp_online_type t);
+/* Offline block block_id: isolate it, dissolve free huge pages, and take
+ * every page but the altmap off the free lists.  -EBUSY with the first busy
+ * pfn in *busy_pfn (isolation undone), -EINVAL if absent or offline. */
+int offline_memory_block(unsigned long block_id, unsigned long *busy_pfn);
+/* Remove [start, start + size): every block must be present and offline,
+ * else -EBUSY (-EINVAL if misaligned or not added by add_memory). */
+int remove_memory(phys_addr_t start, u64 size);
+/* The DIMM path: add, then online per memhp_default_state and
+ * auto_online_blocks; prints nothing. */
+int add_memory_driver_managed(phys_addr_t start, u64 size);
+/* The eject path: offline every block then remove; -EBUSY with *busy_pfn
+ * and every block put back online as it was. */
+int offline_and_remove_memory(phys_addr_t start, u64 size, unsigned long *busy_pfn);
+
+/* What offline needs from HugeTLB (mm/hugetlb.c): dissolve every FREE huge
+ * page in [start_pfn, end_pfn); -EBUSY if an in-use one is there. */
+int dissolve_free_huge_pages(unsigned long start_pfn, unsigned long end_pfn);
+
+/* Policy knobs (boot parameters and sysfs). */
+extern bool memhp_memmap_on_memory;            /* memory_hotplug.memmap_on_memory= */
+extern enum mhp_online_type memhp_default_online_type;   /* memhp_default_state= */
+
+/* Zones block_id may be onlined to, Linux's valid_zones rules: bit
+ * (1 << ZONE_NORMAL) and/or (1 << ZONE_MOVABLE); 0 if it is absent. */
+unsigned int memhp_valid_zones(unsigned long block_id);
+/* The pfn holding block_id's first page that the buddy allocator may use
+ * (after its self-hosted pages). */
+unsigned long memhp_block_first_usable_pfn(unsigned long block_id);
+/* What holds pfn, for the offline error line: "allocated page",
+ * "reserved page", "in-use huge page", ... */
+const char *memhp_pfn_owner(unsigned long pfn);
+/* Sections added by add_memory (blocks), in ascending order: the first
+ * block at or after *block_id; false when there is none. */
+bool memhp_next_block(unsigned long *block_id);
+/* Called by mm/memory_block.c when a block appears / disappears. */
+void memory_block_register(unsigned long block_id);
+void memory_block_unregister(unsigned long block_id);
+#endif
