@@ -51,6 +51,15 @@ void split_page(struct page *page, unsigned int order);
  * as order-0 allocated pages; give them back with free_contig_range(). */
 int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn, enum zone_type zone);
 void free_contig_range(unsigned long start_pfn, unsigned long end_pfn);
+/* The HugeTLB variant: take [start_pfn, end_pfn) like alloc_contig_range()
+ * but touch only the first page (refcount 1, order 0): every other struct
+ * page stays plain (mm/page.h), so compound tails need one store each, or
+ * none at all when HVO maps them onto the shared tail page. */
+int alloc_contig_range_hugetlb(unsigned long start_pfn, unsigned long end_pfn, enum zone_type zone);
+/* Give back a range taken with alloc_contig_range_hugetlb() and made plain
+ * again; pages flagged PG_memmap (frames a restore took from the huge page
+ * for its own vmemmap) stay allocated.  Returns the pages freed. */
+unsigned long free_contig_range_hugetlb(unsigned long start_pfn, unsigned long end_pfn);
 
 /* Hand [start_pfn, end_pfn) (initialised, unreserved struct pages) to zone
  * as the largest aligned blocks; they become managed pages. */

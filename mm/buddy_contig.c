@@ -51,7 +51,9 @@ static void contig_take_range_locked(struct zone *z, unsigned long start, unsign
 	}
 }
 
-int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn, enum zone_type zt)
+/* Phases 1 and 2: take exactly [start_pfn, end_pfn) off zt's free lists.
+ * 0, or -EBUSY/-EINVAL with nothing changed. */
+static int contig_take(unsigned long start_pfn, unsigned long end_pfn, enum zone_type zt)
 {
 	struct zone *z;
 
@@ -65,6 +67,15 @@ int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn, enum zone
 	}
 	contig_take_range_locked(z, start_pfn, end_pfn);
 	zone_unlock(z);
+	return 0;
+}
+
+int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn, enum zone_type zt)
+{
+	int rc = contig_take(start_pfn, end_pfn, zt);
+
+	if (rc)
+		return rc;
 	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn++) {
 		struct page *p = pfn_to_page(pfn);
 		page_poison_verify(pfn, 0);
@@ -72,6 +83,54 @@ int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn, enum zone
 		p->order = 0;
 	}
 	return 0;
+}
+
+int alloc_contig_range_hugetlb(unsigned long start_pfn, unsigned long end_pfn, enum zone_type zt)
+{
+	int rc = contig_take(start_pfn, end_pfn, zt);
+
+	if (rc)
+		return rc;
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn++)
+		page_poison_verify(pfn, 0);
+	pfn_to_page(start_pfn)->refcount = 1;
+	return 0;
+}
+
+/* Free the plain pages [start, end) (refcount 0) to their zone, poisoned. */
+static void contig_give_plain(unsigned long start, unsigned long end)
+{
+	struct zone *z;
+
+	if (start >= end)
+		return;
+	z = &zones[page_zone_id(pfn_to_page(start))];
+	page_poison_fill(start, end - start);
+	zone_lock(z);
+	buddy_free_range_locked(z, start, end);
+	zone_unlock(z);
+}
+
+unsigned long free_contig_range_hugetlb(unsigned long start_pfn, unsigned long end_pfn)
+{
+	struct page *head = pfn_to_page(start_pfn);
+	unsigned long run = start_pfn, freed = 0;
+
+	if (start_pfn >= end_pfn || !pfn_valid(start_pfn) || head->refcount != 1 ||
+	    page_test_flag(head, PG_buddy) || page_test_flag(head, PG_reserved) ||
+	    page_test_flag(head, PG_head) || page_test_flag(head, PG_memmap))
+		panic("bad free: pfn %#lx-%#lx (refcount %d, flags %#llx)", start_pfn, end_pfn,
+		      head->refcount, (unsigned long long)head->flags);
+	head->refcount = 0;
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn++) {
+		if (!page_test_flag(pfn_to_page(pfn), PG_memmap))
+			continue;
+		contig_give_plain(run, pfn);
+		freed += pfn - run;
+		run = pfn + 1;
+	}
+	contig_give_plain(run, end_pfn);
+	return freed + (end_pfn - run);
 }
 
 /* Give back [start_pfn, end_pfn), every page an allocated order-0 page,

@@ -9,17 +9,53 @@
  *
  *   0        8        12       16                32              40       44       48       56      64
  *   +--------+--------+--------+-----------------+---------------+--------+--------+--------+-------+
- *   | flags  |refcount| order  | lru.next/.prev  | compound_head | c_order| mapcnt | private| pad   |
+ *   | flags  |refcount| order  | lru.next/.prev  | compound_info | c_order| mapcnt | private| pad   |
  *   +--------+--------+--------+-----------------+---------------+--------+--------+--------+-------+
  *
  * flags:        PG_* bits below; zone number in bits [ZONE_SHIFT, ZONE_SHIFT+2)
  * order:        buddy order while PG_buddy (free block head)
  * lru:          free-list / pool links
- * compound_head: tails of a compound (huge) page hold (head | 1); 0 otherwise.
- *               Every tail beyond page[1] holds *only* this, so the vmemmap
- *               pages of the tails are byte-identical: that is what lets
- *               HVO map them all onto one shared read-only page.
- * c_order:      compound order, kept in the head (and page[1]).
+ * compound_info: 0, or in a tail of a compound page of order o the mask
+ *               ~((64 << o) - 1) | 1 (below); bit 0 set = "I am a tail"
+ * c_order:      compound order, kept in the head
+ *
+ * The tail encoding.  sizeof(struct page) is a power of two (64) and the
+ * head of an order-o compound page sits at a pfn aligned to 2^o, so its
+ * struct page sits at a vmemmap address aligned to 64 << o.  A tail does not
+ * store where its head is, only how far to round down to find it:
+ *
+ *   order 9 (2 MiB): 512 struct pages = 32 KiB of vmemmap = 8 vmemmap pages
+ *
+ *   va  ...8000 (aligned to 64 << 9 = 0x8000)                    ...ffc0
+ *       +------+------+------+----   ----+------+  ...  +------+------+
+ *       | head | t1   | t2   |    ...    | t63  |  ...  | t510 | t511 |
+ *       +------+------+------+----   ----+------+  ...  +------+------+
+ *       |<---- vmemmap page 0 (kept) ---->|<--- pages 1..7: tails only -->|
+ *
+ *   compound_info(t) = ~(0x8000 - 1) | 1 = 0xffff...8001   for every tail
+ *   compound_head(t) = t & compound_info      (t is 64-byte aligned, so
+ *                                              bit 0 of the mask is harmless)
+ *
+ * So a tail's struct page is a function of (order, zone) alone:
+ *
+ *   tail = { .flags = zone << ZONE_SHIFT, .compound_info = mask(order) | 1,
+ *            everything else 0 }                          (page_init_tail())
+ *
+ * and every vmemmap page that holds only tails is byte-identical across all
+ * huge pages of that order and zone.  HVO (mm/hugetlb_vmemmap.c) maps vmemmap
+ * pages 1..N-1 of every huge page read-only onto one shared page of such
+ * tails per (zone, order) and keeps only vmemmap page 0, which holds the
+ * per-huge-page data: the head and page[1] (COMPOUND_DATA_PAGES; pool data
+ * may go in page[1]'s mapcount/private, as Linux keeps folio fields there).
+ * Nothing may write a tail beyond vmemmap page 0 of an optimized huge page:
+ * it is read-only and shared.
+ *
+ * What the free path leaves in a struct page that is not a free block head
+ * is a "plain" page: { .flags = zone << ZONE_SHIFT, everything else 0 }
+ * (buddy_del_locked() clears order and lru; a huge page is dissolved back to
+ * plain pages).  A tail is a plain page plus compound_info, so making one
+ * needs a single store, and a vmemmap page of plain pages is identical to
+ * every other one of its zone.
  */
 #ifndef MM_PAGE_H
 #define MM_PAGE_H
@@ -32,7 +68,7 @@ struct page {
 	s32 refcount;
 	u32 order;
 	struct list_head lru;
-	unsigned long compound_head;
+	unsigned long compound_info;   /* tails: compound_info_tail(order); else 0 */
 	u32 compound_order;
 	u32 mapcount;
 	unsigned long private;
@@ -73,9 +109,40 @@ static inline void page_set_zone(struct page *p, enum zone_type z)
 {
 	p->flags = (p->flags & ~(3UL << ZONE_SHIFT)) | ((u64)z << ZONE_SHIFT);
 }
-static inline bool page_is_tail(const struct page *p) { return p->compound_head & 1; }
+/* Struct pages of a compound page that may carry per-huge-page data
+ * (head, page[1]); they must lie in vmemmap page 0, the one HVO keeps. */
+#define COMPOUND_DATA_PAGES 2
+_Static_assert(COMPOUND_DATA_PAGES <= PAGE_SIZE / sizeof(struct page),
+	       "head and page[1] must fit in the kept head vmemmap page");
+_Static_assert(offsetof(struct page, compound_info) % sizeof(unsigned long) == 0,
+	       "compound_info is one aligned word");
+
+/* The compound_info of every tail of an order-order compound page. */
+static inline unsigned long compound_info_tail(unsigned int order)
+{
+	return ~((sizeof(struct page) << order) - 1) | 1UL;
+}
+static inline bool page_is_tail(const struct page *p) { return p->compound_info & 1; }
+/* The head of p's compound page (p itself if p is not a tail). */
 static inline struct page *compound_head(struct page *p)
 {
-	return page_is_tail(p) ? (struct page *)(p->compound_head - 1) : p;
+	return page_is_tail(p) ? (struct page *)((unsigned long)p & p->compound_info) : p;
+}
+/* Make p a tail of an order-order compound page: one store (p is plain). */
+static inline void page_set_tail(struct page *p, unsigned int order)
+{
+	p->compound_info = compound_info_tail(order);
+}
+/* The canonical tail of (order, zone): every byte of it (see above). */
+static inline void page_init_tail(struct page *p, unsigned int order, enum zone_type z)
+{
+	*p = (struct page){ .flags = (u64)z << ZONE_SHIFT, .compound_info = compound_info_tail(order) };
+}
+/* Is p plain: exactly what the free path leaves in a non-head page? */
+static inline bool page_is_plain(const struct page *p)
+{
+	struct page plain = { .flags = p->flags & (3UL << ZONE_SHIFT) };
+
+	return !__builtin_memcmp(p, &plain, sizeof(plain));
 }
 #endif

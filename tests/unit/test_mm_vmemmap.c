@@ -176,7 +176,7 @@ static void vmemmap_remap_ro(void)
 	page_set_flag(head, PG_head);
 	head->compound_order = 9;
 	for (int i = 1; i < 512; i++)
-		head[i].compound_head = (unsigned long)head | 1;
+		page_set_tail(&head[i], 9);
 	va0 = (unsigned long)head;
 	shared = pte_pa(*pgwalk_pte(va0 + PAGE_SIZE));
 	host_ok(memcmp((void *)(va0 + PAGE_SIZE), (void *)(va0 + 2 * PAGE_SIZE), PAGE_SIZE) == 0,
