@@ -7,12 +7,18 @@
  *     ESC [ A / ESC [ B  older / newer history entry (also ESC O A/B)
  *
  * The console is polled (arch_console_getc is non-blocking).  While the
- * shell waits for input, printk_line_async() may call shell_prompt_hide()
- * and shell_prompt_redraw() to slip a whole line in above the prompt. */
+ * shell waits for input it runs deferred work (kwork_run), and
+ * printk_line_async() may call shell_prompt_hide() and
+ * shell_prompt_redraw() to slip whole lines in:
+ *
+ *   pagoda> mem ad            <- typed so far; a hotplug event arrives
+ *   hotplug: ...              <- the message, on its own line
+ *   pagoda> mem ad            <- prompt and partial line again */
 #include <pagoda/shell.h>
 #include <pagoda/printk.h>
 #include <pagoda/string.h>
 #include <pagoda/arch.h>
+#include <pagoda/irq.h>
 #include <asm/io.h>
 
 #define SHELL_PROMPT   "pagoda> "
@@ -23,6 +29,8 @@ struct shell_editor {
 	char line[SHELL_LINE_MAX];
 	size_t len;
 	bool waiting;          /* prompt shown, reading keys */
+	bool prompt_ended;     /* an async line ended the prompt line: redraw */
+	bool in_kwork;         /* kwork_run() is running: redraw once, after */
 	bool cr_seen;          /* last key was CR: swallow one LF */
 	int esc;               /* 0, 1 after ESC, 2 after ESC [ or ESC O */
 	/* History ring: entry i (0 = newest) is hist[(hist_head - 1 - i) mod N]. */
@@ -46,18 +54,35 @@ static void shell_redraw_line(void)
 	printk_write(ed.line, ed.len);
 }
 
+/* End the prompt line as it stands (prompt and partial input stay on the
+ * screen); the caller's message then starts a line of its own. */
 bool shell_prompt_hide(void)
 {
 	if (!ed.waiting)
 		return false;
-	shell_puts("\r\x1b[K");
+	if (!ed.prompt_ended)
+		shell_puts("\n");
+	ed.prompt_ended = true;
 	return true;
 }
 
+/* Reprint prompt + partial input after async lines; while deferred work
+ * runs, only once it is done (its lines stay together). */
 void shell_prompt_redraw(void)
 {
-	if (ed.waiting)
-		shell_redraw_line();
+	if (!ed.waiting || ed.in_kwork || !ed.prompt_ended)
+		return;
+	ed.prompt_ended = false;
+	shell_redraw_line();
+}
+
+/* Run deferred work (hotplug events) while waiting at the prompt. */
+static void shell_run_kwork(void)
+{
+	ed.in_kwork = true;
+	kwork_run();
+	ed.in_kwork = false;
+	shell_prompt_redraw();
 }
 
 /* Show history entry pos (0 = newest) or the draft (pos == -1). */
@@ -146,8 +171,10 @@ static const char *shell_read_line(void)
 	shell_puts(SHELL_PROMPT);
 	ed.waiting = true;
 	for (;;) {
-		while ((c = arch_console_getc()) < 0)
+		while ((c = arch_console_getc()) < 0) {
+			shell_run_kwork();
 			cpu_relax();
+		}
 		if (c == '\n' && ed.cr_seen) {
 			ed.cr_seen = false;
 			continue;

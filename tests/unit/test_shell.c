@@ -11,6 +11,7 @@
 #include <pagoda/pseudofs.h>
 #include <pagoda/selftest.h>
 #include <pagoda/shell.h>
+#include <pagoda/irq.h>
 #include "tap.h"
 
 struct bootinfo bootinfo;
@@ -27,7 +28,17 @@ void arch_console_putc(char c)
 	if (out_len + 1 < sizeof(out))
 		out[out_len++] = c, out[out_len] = '\0';
 }
-/* Byte 0x01 in the script injects an async hotplug line instead of a key. */
+/* A deferred work that prints two async lines (as a hotplug event does). */
+static void two_lines_fn(struct kwork *w)
+{
+	(void)w;
+	printk_line_async("hotplug: insert");
+	printk_line_async("hotplug: online");
+}
+static struct kwork two_lines = { .fn = two_lines_fn };
+
+/* Byte 0x01 in the script injects an async hotplug line instead of a key;
+ * 0x02 queues two_lines (twice: the second finds it queued). */
 int arch_console_getc(void)
 {
 	if (!*keys)
@@ -35,6 +46,12 @@ int arch_console_getc(void)
 	if (*keys == 1) {
 		keys++;
 		printk_line_async("hotplug: memory9 online");
+		return -1;
+	}
+	if (*keys == 2) {
+		keys++;
+		kwork_queue(&two_lines);
+		kwork_queue(&two_lines);
 		return -1;
 	}
 	return (unsigned char)*keys++;
@@ -45,6 +62,11 @@ void arch_poweroff(void) { longjmp(stop, 2); }
 void arch_debug_exit(int code) { exit_code = code; longjmp(stop, 3); }
 void arch_halt(void) { longjmp(stop, 4); }
 void arch_dump_backtrace(void) { }
+__noreturn void panic_at(const char *func, const char *fmt, ...)
+{
+	printf("# panic in %s: %s\n", func, fmt);
+	longjmp(stop, 5);
+}
 static u64 word = 0x1122334455667788ULL;
 int arch_probe_read64(unsigned long a, u64 *v, struct fault_info *fi)
 {
@@ -168,7 +190,15 @@ static void test_async_line_at_prompt(void)
 {
 	expect_session("async line at the prompt redraws prompt and typed text",
 		       "ec\x01ho x\r",
-		       "pagoda> ec\x1b[Khotplug: memory9 online\n\x1b[Kpagoda> echo x\nx\npagoda> ");
+		       "pagoda> ec\nhotplug: memory9 online\n\x1b[Kpagoda> echo x\nx\npagoda> ");
+	expect_session("async line at an empty prompt is a line of its own",
+		       "\x01" "echo y\r",
+		       "pagoda> \nhotplug: memory9 online\n\x1b[Kpagoda> echo y\ny\npagoda> ");
+	expect_session("a queued work runs once at the prompt; its lines stay together",
+		       "ab\x02" "c\x02\r",
+		       "pagoda> ab\nhotplug: insert\nhotplug: online\n\x1b[Kpagoda> abc\n"
+		       "hotplug: insert\nhotplug: online\n\x1b[Kpagoda> abc\n"
+		       "error: unknown command 'abc'\npagoda> ");
 }
 
 /* Run before any shell session: the shell is not at its prompt. */
