@@ -1,0 +1,378 @@
+/* HugeTLB pools: grow, shrink, take, give and dissolve huge pages.
+ *
+ *   buddy allocator                        pool (struct hstate)
+ *   ----------------                       ---------------------------------
+ *   alloc_pages(9)      --grow batch-->    prep (compound head) -> free_list
+ *   alloc_contig_range  (order > MAX_ORDER)       |  hugetlb_take()  ^ give
+ *                                                 v                  |
+ *   free_pages /        <--shrink batch--  unprep <- free_list   active_list
+ *   free_contig_range      dissolve             (in use: refcount 1)
+ *
+ * Grow and shrink work in batches of up to HUGETLB_BATCH pages so that a
+ * whole batch can be prepared (later: its vmemmap optimized with one TLB
+ * flush) at once.  A grow that runs out of memory stops with what it got:
+ * nr_hugepages is then what was possible, as in Linux.
+ *
+ * Finding huge pages from a pfn needs no tail encoding: a huge page of
+ * order o starts at a pfn aligned to 2^o, so the head of the order-o page
+ * that could contain pfn is at ALIGN_DOWN(pfn, 2^o); it is one if it has
+ * PG_head | PG_hugetlb and compound_order o.
+ *
+ * Counters: nr_huge_pages = free + in use; surplus <= in use (pages shrunk
+ * under while taken: they go back to the buddy allocator when given back).
+ * Locking: one CPU; no zone lock is held across these functions. */
+#include <pagoda/kernel.h>
+#include <pagoda/list.h>
+#include "mm/hugetlb.h"
+#include "mm/buddy.h"
+#include "mm/sparse.h"
+#include "mm/vmstat.h"
+
+#define HUGETLB_BATCH 64
+
+static const unsigned int hugetlb_orders[NR_HUGEPAGE_SIZES] = HUGEPAGE_ORDERS;
+struct hstate hstates[NR_HUGEPAGE_SIZES];
+
+/* Set up the pools (idempotent: name and lists once). */
+static void hugetlb_init_hstates(void)
+{
+	for (int i = 0; i < NR_HUGEPAGE_SIZES; i++) {
+		struct hstate *h = &hstates[i];
+
+		if (h->name[0])
+			continue;
+		h->order = hugetlb_orders[i];
+		list_init(&h->free_list);
+		list_init(&h->active_list);
+		ksnprintf(h->name, sizeof(h->name), "hugepages-%lukB", hstate_kb(h));
+	}
+}
+
+struct hstate *hstate_by_kb(unsigned long kb)
+{
+	hugetlb_init_hstates();
+	for (int i = 0; i < NR_HUGEPAGE_SIZES; i++)
+		if (hstate_kb(&hstates[i]) == kb)
+			return &hstates[i];
+	return NULL;
+}
+
+struct hstate *hstate_by_size(u64 bytes)
+{
+	if (!bytes || bytes & ((1UL << 10) - 1))
+		return NULL;
+	return hstate_by_kb((unsigned long)(bytes >> 10));
+}
+
+void hugetlb_update_meminfo(void)
+{
+	struct hugetlb_meminfo *m = &hugetlb_meminfo;
+	const struct hstate *d = &hstates[0];
+
+	m->nr_total = d->nr_huge_pages;
+	m->nr_free = d->free_huge_pages;
+	m->nr_resv = d->resv_huge_pages;
+	m->nr_surplus = d->surplus_huge_pages;
+	m->default_size_kb = hstate_kb(d);
+	m->total_kb = 0;
+	for (int i = 0; i < NR_HUGEPAGE_SIZES; i++)
+		m->total_kb += hstates[i].nr_huge_pages * hstate_kb(&hstates[i]);
+}
+
+/* ---------------------------------------------------------------- lookup */
+
+/* Is page the head of a huge page of order order? */
+static bool hugetlb_is_head(const struct page *page, unsigned int order)
+{
+	return page_test_flag(page, PG_head) && page_test_flag(page, PG_hugetlb) &&
+	       page->compound_order == order;
+}
+
+/* The pool of a huge page head, or NULL if head is none. */
+static struct hstate *hugetlb_head_hstate(const struct page *head)
+{
+	for (int i = 0; i < NR_HUGEPAGE_SIZES; i++)
+		if (hugetlb_is_head(head, hstates[i].order))
+			return &hstates[i];
+	return NULL;
+}
+
+struct page *hugetlb_page_head(unsigned long pfn)
+{
+	for (int i = 0; i < NR_HUGEPAGE_SIZES; i++) {
+		unsigned int order = hugetlb_orders[i];
+		unsigned long head = ALIGN_DOWN(pfn, 1UL << order);
+
+		if (pfn_valid(head) && hugetlb_is_head(pfn_to_page(head), order))
+			return pfn_to_page(head);
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- buddy side */
+
+/* Could [pfn, pfn + n) be taken from zone zt as one range: every section
+ * present, online, with a memmap, in zt and not being offlined? */
+static bool hugetlb_range_in_zone(unsigned long pfn, unsigned long n, enum zone_type zt)
+{
+	for (unsigned long nr = pfn_to_section_nr(pfn); nr < pfn_to_section_nr(pfn + n - 1) + 1; nr++) {
+		const struct mem_section *ms = sparse_section(nr);
+		const u32 want = SECTION_PRESENT | SECTION_ONLINE | SECTION_MEMMAP;
+
+		if (!ms || (ms->state & (want | SECTION_ISOLATED)) != want || ms->zone != (u32)zt)
+			return false;
+	}
+	return true;
+}
+
+/* A free aligned range of 2^order pages (order > MAX_ORDER) taken with
+ * alloc_contig_range(): Movable first, then Normal, lowest address first.
+ * Returns the head, or NULL when no such range is free. */
+static struct page *hugetlb_alloc_gigantic(unsigned int order)
+{
+	unsigned long n = 1UL << order, end = section_nr_to_pfn(sparse_max_section());
+
+	for (int zt = ZONE_MOVABLE; zt >= ZONE_NORMAL; zt--)
+		for (unsigned long pfn = 0; pfn + n <= end; pfn += n) {
+			if (!hugetlb_range_in_zone(pfn, n, (enum zone_type)zt))
+				continue;
+			if (alloc_contig_range(pfn, pfn + n, (enum zone_type)zt) == 0) {
+				for (unsigned long i = 1; i < n; i++)
+					pfn_to_page(pfn + i)->refcount = 0;
+				return pfn_to_page(pfn);
+			}
+		}
+	return NULL;
+}
+
+/* 2^order fresh frames from the buddy allocator with plain struct pages,
+ * or NULL.  The head keeps refcount 1 until the page is prepared. */
+static struct page *hugetlb_alloc_fresh(unsigned int order)
+{
+	struct page *page;
+
+	if (order > MAX_ORDER)
+		return hugetlb_alloc_gigantic(order);
+	page = alloc_pages(order, ZONE_MOVABLE);
+	if (page)
+		page->order = 0;
+	return page;
+}
+
+/* Give the frames of a dissolved huge page (plain struct pages, head
+ * refcount 1) back to the buddy allocator. */
+static void hugetlb_free_frames(struct page *head, unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(head), n = 1UL << order;
+
+	if (order <= MAX_ORDER) {
+		head->order = order;
+		free_pages(head, order);
+		return;
+	}
+	for (unsigned long i = 1; i < n; i++)
+		head[i].refcount = 1;
+	free_contig_range(pfn, pfn + n);
+}
+
+/* ---------------------------------------------------------------- compound pages */
+
+/* Make every page on list (fresh frames, plain struct pages) a free huge
+ * page of h and put it on h's free list.  The batch is the unit of vmemmap
+ * optimization. */
+static void hugetlb_prep_batch(struct hstate *h, struct list_head *list)
+{
+	while (!list_empty(list)) {
+		struct page *head = list_first_entry(list, struct page, lru);
+
+		list_del(&head->lru);
+		page_set_flag(head, PG_head);
+		page_set_flag(head, PG_hugetlb);
+		head->compound_order = h->order;
+		head->refcount = 0;
+		list_add_tail(&head->lru, &h->free_list);
+		h->nr_huge_pages++;
+		h->free_huge_pages++;
+	}
+}
+
+/* Turn every huge page on list (already off h's lists and counters) back
+ * into plain pages and give its frames to the buddy allocator. */
+static void hugetlb_free_batch(struct hstate *h, struct list_head *list)
+{
+	while (!list_empty(list)) {
+		struct page *head = list_first_entry(list, struct page, lru);
+
+		list_del(&head->lru);
+		head->lru.next = head->lru.prev = NULL;
+		page_clear_flag(head, PG_head);
+		page_clear_flag(head, PG_hugetlb);
+		head->compound_order = 0;
+		head->refcount = 1;
+		hugetlb_free_frames(head, h->order);
+	}
+}
+
+/* Take free huge page head off h's free list and counters. */
+static void hugetlb_unlink_free(struct hstate *h, struct page *head)
+{
+	list_del(&head->lru);
+	h->nr_huge_pages--;
+	h->free_huge_pages--;
+}
+
+/* ---------------------------------------------------------------- pool size */
+
+/* Add up to want fresh pages to h in one batch; returns how many. */
+static unsigned long hugetlb_grow_batch(struct hstate *h, unsigned long want)
+{
+	struct list_head batch;
+	unsigned long got = 0;
+
+	list_init(&batch);
+	while (got < MIN(want, (unsigned long)HUGETLB_BATCH)) {
+		struct page *page = hugetlb_alloc_fresh(h->order);
+
+		if (!page)
+			break;
+		list_add_tail(&page->lru, &batch);
+		got++;
+	}
+	hugetlb_prep_batch(h, &batch);
+	return got;
+}
+
+/* Free up to want free huge pages of h in one batch; returns how many. */
+static unsigned long hugetlb_shrink_batch(struct hstate *h, unsigned long want)
+{
+	struct list_head batch;
+	unsigned long got = 0;
+
+	list_init(&batch);
+	while (got < MIN(want, (unsigned long)HUGETLB_BATCH) && !list_empty(&h->free_list)) {
+		struct page *head = list_entry(h->free_list.prev, struct page, lru);
+
+		hugetlb_unlink_free(h, head);
+		list_add_tail(&head->lru, &batch);
+		got++;
+	}
+	hugetlb_free_batch(h, &batch);
+	return got;
+}
+
+/*
+ * Linux's set_max_huge_pages() without overcommit:
+ *
+ *   count > persistent: surplus pages become persistent first, then grow
+ *   count < persistent: free pages go back first; if in-use pages remain
+ *                       above count they become surplus (freed on give)
+ */
+unsigned long hugetlb_set_pool(struct hstate *h, unsigned long count)
+{
+	while (h->surplus_huge_pages && count > hstate_persistent(h))
+		h->surplus_huge_pages--;
+	while (count > hstate_persistent(h)) {
+		unsigned long want = count - hstate_persistent(h);
+
+		if (hugetlb_grow_batch(h, want) < MIN(want, (unsigned long)HUGETLB_BATCH))
+			break;
+	}
+	while (count < hstate_persistent(h) && h->free_huge_pages)
+		hugetlb_shrink_batch(h, MIN(hstate_persistent(h) - count, h->free_huge_pages));
+	if (count < hstate_persistent(h))
+		h->surplus_huge_pages += hstate_persistent(h) - count;
+	hugetlb_update_meminfo();
+	return h->nr_huge_pages;
+}
+
+/* ---------------------------------------------------------------- take / give */
+
+struct page *hugetlb_take(struct hstate *h)
+{
+	struct page *head;
+
+	if (list_empty(&h->free_list))
+		return NULL;
+	head = list_first_entry(&h->free_list, struct page, lru);
+	list_del(&head->lru);
+	h->free_huge_pages--;
+	head->refcount = 1;
+	list_add_tail(&head->lru, &h->active_list);
+	hugetlb_update_meminfo();
+	return head;
+}
+
+/* A surplus page given back leaves the pool; any other goes on the free list. */
+int hugetlb_give(struct page *head)
+{
+	struct hstate *h;
+	struct list_head one;
+
+	hugetlb_init_hstates();
+	h = hugetlb_head_hstate(head);
+	if (!h || head->refcount != 1)
+		return -EINVAL;
+	list_del(&head->lru);
+	head->refcount = 0;
+	if (h->surplus_huge_pages) {
+		h->surplus_huge_pages--;
+		h->nr_huge_pages--;
+		list_init(&one);
+		list_add(&head->lru, &one);
+		hugetlb_free_batch(h, &one);
+	} else {
+		list_add(&head->lru, &h->free_list);
+		h->free_huge_pages++;
+	}
+	hugetlb_update_meminfo();
+	return 0;
+}
+
+/* ---------------------------------------------------------------- dissolve */
+
+/* Call fn on every huge page of h with a frame in [start, end); stop at
+ * the first non-zero return and pass it on. */
+static int hugetlb_for_each_in_range(struct hstate *h, unsigned long start, unsigned long end,
+				     int (*fn)(struct hstate *h, struct page *head, void *arg), void *arg)
+{
+	for (unsigned long pfn = ALIGN_DOWN(start, hstate_pages(h)); pfn < end; pfn += hstate_pages(h)) {
+		struct page *head;
+		int rc;
+
+		if (!pfn_valid(pfn) || !hugetlb_is_head(head = pfn_to_page(pfn), h->order))
+			continue;
+		if ((rc = fn(h, head, arg)))
+			return rc;
+	}
+	return 0;
+}
+
+static int hugetlb_busy_fn(struct hstate *h, struct page *head, void *arg)
+{
+	return head->refcount ? -EBUSY : 0;
+}
+
+/* Move free huge page head from h's free list to the batch arg. */
+static int hugetlb_collect_fn(struct hstate *h, struct page *head, void *arg)
+{
+	hugetlb_unlink_free(h, head);
+	list_add_tail(&head->lru, (struct list_head *)arg);
+	return 0;
+}
+
+int dissolve_free_huge_pages(unsigned long start_pfn, unsigned long end_pfn)
+{
+	hugetlb_init_hstates();
+	for (int i = 0; i < NR_HUGEPAGE_SIZES; i++)
+		if (hugetlb_for_each_in_range(&hstates[i], start_pfn, end_pfn, hugetlb_busy_fn, NULL))
+			return -EBUSY;
+	for (int i = 0; i < NR_HUGEPAGE_SIZES; i++) {
+		struct list_head batch;
+
+		list_init(&batch);
+		hugetlb_for_each_in_range(&hstates[i], start_pfn, end_pfn, hugetlb_collect_fn, &batch);
+		hugetlb_free_batch(&hstates[i], &batch);
+	}
+	hugetlb_update_meminfo();
+	return 0;
+}
