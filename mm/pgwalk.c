@@ -6,7 +6,10 @@
  *                                                                         4 KiB frame
  * Tables are reached through the direct map (__va of the entry's address).
  * Entries are written only with arch_set_pte(), which on arm64 performs
- * break-before-make and on the host build mirrors leaves into real mmaps. */
+ * break-before-make and on the host build mirrors leaves into real mmaps,
+ * or, for a batched remap, with arch_set_ptes_batch(): the arch stores the
+ * whole batch with one invalidation (arm64: break all, one DSB + TLBIs +
+ * DSB + ISB, make all), so pgwalk_remap_batch itself flushes nothing. */
 #include <pagoda/kernel.h>
 #include <asm/vmparam.h>
 #include <asm/tlbflush.h>
@@ -89,24 +92,29 @@ int pgwalk_remap_page(unsigned long va, phys_addr_t pa, enum pgprot prot, phys_a
 	return 0;
 }
 
+/* pte_batch entry i of a pgwalk_remap array (ctx): its PTE and new leaf. */
+static void pgwalk_batch_get(const struct pte_batch *b, unsigned long i,
+			     unsigned long *va, pte_t **ptep, pte_t *val)
+{
+	const struct pgwalk_remap *r = (const struct pgwalk_remap *)b->ctx + i;
+
+	*va = r->va;
+	*ptep = pgwalk_pte(r->va);
+	*val = pte_mk_leaf(r->pa, 0, r->prot);
+}
+
 int pgwalk_remap_batch(struct pgwalk_remap *r, unsigned long n)
 {
-	unsigned long lo = ~0UL, hi = 0;
+	struct pte_batch b = { .n = n, .get = pgwalk_batch_get, .ctx = r };
 
 	for (unsigned long i = 0; i < n; i++) {
 		pte_t *ep = pgwalk_pte(r[i].va);
 		if (!ep || !pte_present(*ep))
 			return -ENOENT;
 	}
-	for (unsigned long i = 0; i < n; i++) {
-		pte_t *ep = pgwalk_pte(r[i].va);
-		r[i].old_pa = pte_pa(*ep);
-		arch_set_pte(r[i].va, 0, ep, pte_mk_leaf(r[i].pa, 0, r[i].prot));
-		lo = MIN(lo, r[i].va);
-		hi = MAX(hi, r[i].va + PAGE_SIZE);
-	}
-	if (n)
-		flush_tlb_kernel_range(lo, hi);
+	for (unsigned long i = 0; i < n; i++)
+		r[i].old_pa = pte_pa(*pgwalk_pte(r[i].va));
+	arch_set_ptes_batch(&b);
 	return 0;
 }
 

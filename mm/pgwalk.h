@@ -39,9 +39,11 @@ struct pgwalk_remap {
 	enum pgprot prot;
 	phys_addr_t old_pa;
 };
-/* Remap n present PTEs as one batch with one TLB flush for the batch
- * (never one per page): 0, or -ENOENT with nothing changed when some va
- * has no PTE.  The arch does break-before-make for the whole batch. */
+/* Remap n present PTEs as one batch with one TLB invalidation for the
+ * batch (arch_set_ptes_batch: per entry up to TLB_FLUSH_ALL_THRESHOLD, else
+ * one global flush; never a flush per page): 0, or -ENOENT with nothing
+ * changed when some va has no PTE.  On arm64 the batch goes through one
+ * break-before-make window (docs/hvo-bbm.md). */
 int pgwalk_remap_batch(struct pgwalk_remap *r, unsigned long n);
 /* Clear the present PTE of va, flush it, return the old frame.  Tables stay. */
 int pgwalk_unmap_page(unsigned long va, phys_addr_t *old_pa);

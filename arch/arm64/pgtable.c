@@ -1,4 +1,5 @@
-/* arch_set_pte: page-table stores with break-before-make, and arch_pgd.
+/* arch_set_pte / arch_set_ptes_batch: page-table stores with
+ * break-before-make, the vmemmap BBM window, and arch_pgd.
  *
  * The architecture forbids replacing a live (valid) translation with one of
  * a different output address, or a block with a table or back, while a TLB
@@ -13,13 +14,26 @@
  *     DSB ISHST; ISB       the new entry is visible before we use it
  *
  * A first-time store (invalid -> valid) and a change of permissions only
- * need the final DSB/ISB.  The barriers and TLBIs are out-of-line
- * primitives (asm/mmuprim.h) so tests/unit/test_arm64_pgtable.c can record
- * the sequence.  Compiled into the kernel and into that host test. */
+ * need the final DSB/ISB.  A batch (arch_set_ptes_batch) breaks every entry
+ * first and pays the barriers and TLBIs once for all of them:
+ *
+ *     break e0..en-1 | DSB ISHST | TLBI x n (or VMALLE1IS) | DSB ISH; ISB
+ *     |<------------------- window open: arm64_bbm_window ----------------
+ *     ---------------->| make e0..en-1 | DSB ISHST; ISB | window closed
+ *
+ * A struct-page read that faults inside a vmemmap window is completed by
+ * the fault handler (arm64_bbm_fault, docs/hvo-bbm.md).  The barriers and
+ * TLBIs are out-of-line primitives (asm/mmuprim.h) so
+ * tests/unit/test_arm64_pgtable.c can record the sequence.  Compiled into
+ * the kernel and into that host test. */
+#include <pagoda/vmstat.h>
 #include "arch/arm64/include/asm/pgtable.h"
 #include "arch/arm64/include/asm/mmuprim.h"
+#include "arch/arm64/include/asm/tlbflush.h"
 
 phys_addr_t arm64_ttbr1_pa;
+struct arm64_bbm_window arm64_bbm_window;
+void (*arm64_bbm_window_hook)(void);
 
 pte_t *arch_pgd(void)
 {
@@ -44,13 +58,119 @@ void arch_set_pte(unsigned long va, int level, pte_t *ptep, pte_t val)
 		*p = 0;
 		__dsb_ishst();
 		if (pte_is_table(old, level))
-			__tlbi_vaae1is(va >> PAGE_SHIFT);
+			__tlbi_vaae1is(tlbi_vaddr(va));
 		else
-			__tlbi_vaale1is(va >> PAGE_SHIFT);
+			__tlbi_vaale1is(tlbi_vaddr(va));
 		__dsb_ish();
 		__isb();
+		count_vm_event(NR_TLB_LOCAL_FLUSH_ONE);
 	}
 	*p = val;
 	__dsb_ishst();
 	__isb();
+}
+
+/* Break pass over the batch, idempotent so the fault handler may run it
+ * again: a live entry that changes its frame becomes invalid, a
+ * permission-only change or a clear is stored now, an invalid -> valid
+ * entry waits for the make pass. */
+static void bbm_break(const struct pte_batch *b)
+{
+	for (unsigned long i = 0; i < b->n; i++) {
+		unsigned long va;
+		pte_t *ptep, val;
+		b->get(b, i, &va, &ptep, &val);
+		volatile pte_t *p = ptep;
+		pte_t old = *p;
+		if (!pte_present(old) || old == val)
+			continue;
+		*p = pte_needs_bbm(old, val, 0) ? 0 : val;
+	}
+}
+
+/* One invalidation for the whole batch: per entry up to
+ * TLB_FLUSH_ALL_THRESHOLD entries, else TLBI VMALLE1IS; counted. */
+static void bbm_flush(const struct pte_batch *b)
+{
+	__dsb_ishst();
+	if (b->n > TLB_FLUSH_ALL_THRESHOLD) {
+		__tlbi_vmalle1is();
+		count_vm_event(NR_TLB_LOCAL_FLUSH_ALL);
+	} else {
+		for (unsigned long i = 0; i < b->n; i++) {
+			unsigned long va;
+			pte_t *ptep, val;
+			b->get(b, i, &va, &ptep, &val);
+			__tlbi_vaale1is(tlbi_vaddr(va));
+		}
+		count_vm_events(NR_TLB_LOCAL_FLUSH_ONE, b->n);
+	}
+	__dsb_ish();
+	__isb();
+}
+
+/* Make pass: every entry gets its new value, then one DSB ISHST; ISB. */
+static void bbm_make(const struct pte_batch *b)
+{
+	for (unsigned long i = 0; i < b->n; i++) {
+		unsigned long va;
+		pte_t *ptep, val;
+		b->get(b, i, &va, &ptep, &val);
+		volatile pte_t *p = ptep;
+		if (*p != val)
+			*p = val;
+	}
+	__dsb_ishst();
+	__isb();
+}
+
+/* Finish the open window from wherever it stands, then close it. */
+static void bbm_finish(struct arm64_bbm_window *w)
+{
+	if (w->state == BBM_BREAKING) {
+		bbm_break(w->batch);
+		bbm_flush(w->batch);
+		w->state = BBM_BROKEN;
+	}
+	bbm_make(w->batch);
+	w->batch = NULL;
+}
+
+void arch_set_ptes_batch(const struct pte_batch *b)
+{
+	struct arm64_bbm_window *w = &arm64_bbm_window;
+	unsigned long lo = ~0UL, hi = 0;
+
+	if (!b->n)
+		return;
+	for (unsigned long i = 0; i < b->n; i++) {
+		unsigned long va;
+		pte_t *ptep, val;
+		b->get(b, i, &va, &ptep, &val);
+		lo = MIN(lo, va);
+		hi = MAX(hi, va + PAGE_SIZE);
+	}
+	w->lo = lo;
+	w->hi = hi;
+	w->state = BBM_BREAKING;
+	w->batch = b;                   /* the window is open */
+	bbm_break(b);
+	bbm_flush(b);
+	w->state = BBM_BROKEN;
+	if (arm64_bbm_window_hook)
+		arm64_bbm_window_hook();
+	if (w->batch)                   /* not finished by the fault handler */
+		bbm_finish(w);
+}
+
+bool arm64_bbm_fault(unsigned long far)
+{
+	struct arm64_bbm_window *w = &arm64_bbm_window;
+
+	if (!w->batch || far < w->lo || far >= w->hi ||
+	    far < VMEMMAP_START || far - VMEMMAP_START >= VMEMMAP_SIZE)
+		return false;
+	count_vm_event(NR_VMEMMAP_BBM_FAULT);
+	bbm_finish(w);                  /* one CPU: help-complete the make */
+	return true;
 }

@@ -1,7 +1,7 @@
 /* TLB maintenance for kernel mappings (asm/tlbflush.h).
  * One CPU, but the inner-shareable forms are used as Linux does so that
- * the code stays right when more CPUs come.  TLBI VAALE1IS takes VA >> 12
- * and drops last-level entries of any ASID. */
+ * the code stays right when more CPUs come.  TLBI VAALE1IS takes the
+ * masked operand tlbi_vaddr(va) and drops last-level entries of any ASID. */
 #include <pagoda/vmstat.h>
 #include "arch/arm64/include/asm/tlbflush.h"
 #include "arch/arm64/include/asm/vmparam.h"
@@ -31,7 +31,7 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 	}
 	__dsb_ishst();
 	for (; va < end; va += PAGE_SIZE)
-		__tlbi_vaale1is(va >> PAGE_SHIFT);
+		__tlbi_vaale1is(tlbi_vaddr(va));
 	__dsb_ish();
 	__isb();
 	count_vm_events(NR_TLB_LOCAL_FLUSH_ONE, pages);

@@ -7,6 +7,8 @@
  *       0b0011LL permission fault              0b100001 alignment
  *   FAR_EL1:  the faulting virtual address
  *
+ * A translation fault at a vmemmap address inside an open break-before-make
+ * window (asm/pgtable.h arm64_bbm_window) is finished and retried first.
  * A data abort at an instruction listed in __ex_table ({insn, fixup}
  * pairs, as on x86_64) resumes at its fixup with the fault recorded for
  * arch_probe_read64/arch_probe_write64; anything else prints the frame and
@@ -24,6 +26,7 @@
 #include <pagoda/kernel.h>
 #include <pagoda/arch.h>
 #include <asm/ptrace.h>
+#include <asm/pgtable.h>
 #include "arm64.h"
 
 struct exception_table_entry { unsigned long insn, fixup; };
@@ -111,14 +114,21 @@ static void show_regs(const struct pt_regs *r)
 		       i - 1, (unsigned long)r->regs[i - 1]);
 }
 
-/* Data/instruction abort: fix up through __ex_table or report and panic. */
+/* Data/instruction abort: a translation fault inside a vmemmap
+ * break-before-make window is completed and retried (arm64_bbm_fault,
+ * docs/hvo-bbm.md); otherwise fix up through __ex_table, or report and
+ * panic.  protection is set for a permission fault (FSC 0b0011LL), e.g. a
+ * write to a read-only page such as HVO's shared tail page. */
 static void do_abort(struct pt_regs *regs, u64 esr)
 {
 	bool data = ESR_EC(esr) == EC_DABT_CUR;
 	bool write = data && (esr & ESR_WNR);
 	unsigned fsc = ESR_FSC(esr);
-	const struct exception_table_entry *fix = data ? search_ex_table(regs->elr) : NULL;
+	const struct exception_table_entry *fix;
 
+	if (data && (fsc >> 2) == 1 && arm64_bbm_fault(regs->far))
+		return;                 /* inside a vmemmap BBM window: retry */
+	fix = data ? search_ex_table(regs->elr) : NULL;
 	if (fix) {
 		arm64_last_fault.addr = regs->far;
 		arm64_last_fault.write = write;

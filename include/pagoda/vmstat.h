@@ -9,6 +9,7 @@ enum vm_event_item {
 	NR_TLB_LOCAL_FLUSH_ONE,
 	NR_TLB_REMOTE_FLUSH,
 	NR_TLB_REMOTE_FLUSH_RECEIVED,
+	NR_VMEMMAP_BBM_FAULT,          /* arm64: struct-page reads that hit a BBM window */
 	NR_VM_EVENTS
 };
 extern u64 vm_events[NR_VM_EVENTS];

@@ -68,6 +68,23 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 
 void flush_tlb_all(void) { count_vm_event(NR_TLB_LOCAL_FLUSH_ALL); }
 
+/* x86_64's batch: store all, then one per-entry invalidation (counted per
+ * entry) or one full flush above TLB_FLUSH_ALL_THRESHOLD entries. */
+void arch_set_ptes_batch(const struct pte_batch *b)
+{
+	unsigned long va;
+	pte_t *ptep, val;
+
+	for (unsigned long i = 0; i < b->n; i++) {
+		b->get(b, i, &va, &ptep, &val);
+		arch_set_pte(va, 0, ptep, val);
+	}
+	if (b->n > TLB_FLUSH_ALL_THRESHOLD)
+		flush_tlb_all();
+	else
+		count_vm_events(NR_TLB_LOCAL_FLUSH_ONE, b->n);
+}
+
 /* A PROT_NONE reservation of size bytes aligned to align. */
 static unsigned long host_reserve(u64 size, u64 align)
 {

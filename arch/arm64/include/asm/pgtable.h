@@ -100,4 +100,29 @@ pte_t *arch_pgd(void);
  * ISH, ISB, then the new entry.  The caller still flushes the TLB for
  * other changes (tlbflush.h), as on every arch.  (arch/arm64/pgtable.c) */
 void arch_set_pte(unsigned long va, int level, pte_t *ptep, pte_t val);
+
+#include <pagoda/pte_batch.h>
+/* Store every level-0 entry of batch b with one invalidation for all:
+ * break every live entry whose frame changes, DSB ISHST, TLBI VAALE1IS per
+ * entry (TLBI VMALLE1IS above TLB_FLUSH_ALL_THRESHOLD), DSB ISH, ISB, then
+ * make them all and DSB ISHST; ISB.  The TLBs hold nothing stale on return
+ * and the caller flushes nothing.  Counted in /proc/vmstat. */
+void arch_set_ptes_batch(const struct pte_batch *b);
+
+/* The open break-before-make window of a batch (one CPU: at most one).
+ * The fault handler reads it: a translation fault at a vmemmap address in
+ * [lo, hi) while batch is set is a struct-page read inside the window. */
+struct arm64_bbm_window {
+	const struct pte_batch *batch;   /* the pending entries; NULL: closed */
+	unsigned long lo, hi;            /* VA range of the batch, [lo, hi) */
+	enum { BBM_BREAKING, BBM_BROKEN } state;  /* BROKEN: TLBs clean, make pending */
+};
+extern struct arm64_bbm_window arm64_bbm_window;
+/* Test seam: called inside the window (entries broken, TLBs clean, make
+ * pending), so a selftest can read a struct page from there. */
+extern void (*arm64_bbm_window_hook)(void);
+/* Called for a translation fault at far: if far is a vmemmap address in the
+ * open window, finish the batch (on one CPU the handler completes the make
+ * itself), count nr_vmemmap_bbm_fault and return true: retry the access. */
+bool arm64_bbm_fault(unsigned long far);
 #endif

@@ -13,4 +13,11 @@ static inline void arch_set_pte(unsigned long va, int level, pte_t *ptep, pte_t 
 	(void)va; (void)level;
 	*(volatile pte_t *)ptep = val;
 }
+
+#include <pagoda/pte_batch.h>
+/* Store every level-0 entry of batch b, then invalidate once for all:
+ * INVLPG per entry up to TLB_FLUSH_ALL_THRESHOLD entries, else one full
+ * flush.  The TLB holds nothing stale on return; counted in /proc/vmstat.
+ * (arch/x86_64/tlbflush.c) */
+void arch_set_ptes_batch(const struct pte_batch *b);
 #endif

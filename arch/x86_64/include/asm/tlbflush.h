@@ -8,6 +8,10 @@
 
 #define TLB_FLUSH_ALL_THRESHOLD 33    /* pages; Linux's tlb_single_page_flush_ceiling */
 
+/* An unused kernel VA (Linux's vmalloc base; Pagoda has no vmalloc) where
+ * kernel/tlbflush_test.c maps its scratch pages. */
+#define TLB_SELFTEST_VA 0xffffc90000000000UL
+
 void flush_tlb_kernel_range(unsigned long start, unsigned long end);
 void flush_tlb_all(void);
 #endif
