@@ -1,15 +1,19 @@
-/* IDT: interrupt gates for the 32 exception vectors.
+/* IDT: interrupt gates for all 256 vectors.
  *
  * Gate (16 bytes): handler offset split 0..15 / 16..31 / 32..63, code
  * selector, IST slot, type 0xE (interrupt gate: IF cleared on entry), P.
- * Vectors 32..255 are left out (limit covers 32 gates): Pagoda polls its
- * devices with interrupts disabled, so any of them is a #GP. */
+ *   0..31    exceptions      vectors.S stubs -> x86_exception()
+ *   32..255  interrupts      irq_entry.S stubs (16 bytes apart) -> x86_irq()
+ * Which external vectors are live is irq.c's business (IO-APIC routes,
+ * the masked 8259s at 32..47, the local APIC's spurious vector 255). */
 #include <pagoda/kernel.h>
 #include <asm/cpu.h>
 #include <asm/boot.h>
 #include <asm/desc.h>
 
 #define NR_EXCEPTIONS 32
+#define NR_VECTORS    256
+#define IRQ_STUB_SIZE 16
 
 struct idt_gate {
 	u16 off_lo;
@@ -23,7 +27,8 @@ struct idt_gate {
 BUILD_BUG_ON(sizeof(struct idt_gate) != 16);
 
 extern const u64 exc_stub_table[NR_EXCEPTIONS];     /* vectors.S */
-static struct idt_gate idt[NR_EXCEPTIONS] __aligned(16);
+extern const char irq_stubs[];                      /* irq_entry.S */
+static struct idt_gate idt[NR_VECTORS] __aligned(16);
 
 /* IST slot for vector v: 0 (current stack) unless the stack is suspect. */
 static u8 idt_ist_for(int v)
@@ -39,8 +44,9 @@ static u8 idt_ist_for(int v)
 /* Fill and load the IDT. */
 void idt_init(void)
 {
-	for (int v = 0; v < NR_EXCEPTIONS; v++) {
-		u64 h = exc_stub_table[v];
+	for (int v = 0; v < NR_VECTORS; v++) {
+		u64 h = v < NR_EXCEPTIONS ? exc_stub_table[v] :
+			(u64)irq_stubs + (u64)(v - NR_EXCEPTIONS) * IRQ_STUB_SIZE;
 		idt[v] = (struct idt_gate){
 			.off_lo = h & 0xffff, .sel = KERNEL_CS, .ist = idt_ist_for(v),
 			.type_attr = 0x8e, .off_mid = (h >> 16) & 0xffff,

@@ -12,6 +12,7 @@
 #include <asm/vmparam.h>
 #include <asm/boot.h>
 #include <boot/multiboot2.h>
+#include "arch/x86_64/irq.h"
 
 void x86_start(void);
 
@@ -32,9 +33,11 @@ void x86_start(void)
 	kmain();
 }
 
-/* Timer and ACPI power control; runs after mm_init(). */
+/* Timer, ACPI power control and the interrupt controllers; runs after
+ * mm_init(). */
 void arch_late_init(void)
 {
 	tsc_calibrate();
 	x86_acpi_init(bootinfo.acpi_rsdp);
+	x86_irq_init();
 }
