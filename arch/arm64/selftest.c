@@ -1,7 +1,8 @@
 /* arm64 selftests: the final kernel mappings (W^X, no TTBR0 walks, the
- * stack's unmapped guard page), break-before-make on a live mapping, the
- * generic timer.  Fixups and TLB flush counts are tested for every arch in
- * kernel/probe_test.c and kernel/tlbflush_test.c. */
+ * stack's unmapped guard page), break-before-make on a live mapping, a
+ * struct-page read from inside a vmemmap BBM window, the generic timer.
+ * Fixups are tested for every arch in kernel/probe_test.c, TLB flushes
+ * (functionally, with stale reads) in kernel/tlbflush_test.c. */
 #include <pagoda/kernel.h>
 #include <pagoda/arch.h>
 #include <pagoda/selftest.h>
@@ -9,6 +10,8 @@
 #include <asm/pgtable.h>
 #include <asm/sysreg.h>
 #include "mm/pgwalk.h"
+#include "mm/buddy.h"
+#include <pagoda/vmstat.h>
 #include "arm64.h"
 
 SELFTEST(arm64_kmap_wx)
@@ -77,6 +80,53 @@ SELFTEST(arm64_bbm_live)
 					       PROT_KERNEL_RW));
 	EXPECT(*p == 0x2222222222222222ULL);
 	EXPECT(pgwalk_unmap_page(va, &old) == 0 && old == arch_kimage_pa(bbm_frames[1]));
+}
+
+/* The vmemmap BBM window, deliberately: remap the vmemmap page that holds
+ * a fresh page's struct page to a copy of itself with pgwalk_remap_batch,
+ * and from the window hook (entry broken, TLB clean, make pending) read
+ * that struct page.  The read faults, the handler finishes the make and
+ * the read retries: it sees the right value and nr_vmemmap_bbm_fault
+ * counts one.  Then the page is remapped back. */
+static volatile struct page *bbmw_page;
+static u64 bbmw_seen;
+static bool bbmw_broken;
+
+static void bbmw_hook(void)
+{
+	unsigned long va = ALIGN_DOWN((unsigned long)bbmw_page, PAGE_SIZE);
+
+	bbmw_broken = arm64_bbm_window.batch && *pgwalk_pte(va) == 0;
+	bbmw_seen = bbmw_page->flags;                   /* faults, then retries */
+}
+
+SELFTEST(arm64_bbm_window_fault)
+{
+	struct page *p = alloc_pages(0, ZONE_NORMAL), *copy = alloc_pages(0, ZONE_NORMAL);
+	u64 faults = vm_events[NR_VMEMMAP_BBM_FAULT];
+	struct pgwalk_remap r;
+	unsigned long va;
+
+	EXPECT(p && copy);
+	if (!p || !copy)
+		return;
+	va = ALIGN_DOWN((unsigned long)p, PAGE_SIZE);
+	memcpy(__va(page_to_pfn(copy) << PAGE_SHIFT), (void *)va, PAGE_SIZE);
+	r = (struct pgwalk_remap){ .va = va, .pa = (phys_addr_t)page_to_pfn(copy) << PAGE_SHIFT,
+				   .prot = PROT_KERNEL_RW };
+	bbmw_page = p;
+	bbmw_seen = ~p->flags;
+	arm64_bbm_window_hook = bbmw_hook;
+	EXPECT(pgwalk_remap_batch(&r, 1) == 0);
+	arm64_bbm_window_hook = NULL;
+	EXPECT(bbmw_broken && bbmw_seen == p->flags);
+	EXPECT(vm_events[NR_VMEMMAP_BBM_FAULT] == faults + 1);
+	EXPECT(pte_pa(*pgwalk_pte(va)) == r.pa && !arm64_bbm_window.batch);
+	r.pa = r.old_pa;                                /* back, no hook: no fault */
+	EXPECT(pgwalk_remap_batch(&r, 1) == 0);
+	EXPECT(vm_events[NR_VMEMMAP_BBM_FAULT] == faults + 1);
+	free_pages(copy, 0);
+	free_pages(p, 0);
 }
 
 SELFTEST(arm64_timer)

@@ -1,6 +1,7 @@
 /* x86_64 selftests: the final kernel mappings (W^X, no identity map,
- * stack guard), the TSC.  Fixups and TLB flush counts are tested for every
- * arch in kernel/probe_test.c and kernel/tlbflush_test.c. */
+ * stack guard), the TSC.  Fixups are tested for every arch in
+ * kernel/probe_test.c, TLB flushes (functionally, with stale reads) in
+ * kernel/tlbflush_test.c. */
 #include <pagoda/kernel.h>
 #include <pagoda/arch.h>
 #include <pagoda/selftest.h>
