@@ -57,8 +57,8 @@ void free_contig_range(unsigned long start_pfn, unsigned long end_pfn);
  * none at all when HVO maps them onto the shared tail page. */
 int alloc_contig_range_hugetlb(unsigned long start_pfn, unsigned long end_pfn, enum zone_type zone);
 /* Give back a range taken with alloc_contig_range_hugetlb() and made plain
- * again; pages flagged PG_memmap (frames a restore took from the huge page
- * for its own vmemmap) stay allocated.  Returns the pages freed. */
+ * again; pages flagged PG_memmap or PG_vmemmap_self_hosted (frames a
+ * restore took from the huge page for its own vmemmap) stay allocated.  Returns the pages freed. */
 unsigned long free_contig_range_hugetlb(unsigned long start_pfn, unsigned long end_pfn);
 
 /* Hand [start_pfn, end_pfn) (initialised, unreserved struct pages) to zone

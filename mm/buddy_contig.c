@@ -123,7 +123,9 @@ unsigned long free_contig_range_hugetlb(unsigned long start_pfn, unsigned long e
 		      head->refcount, (unsigned long long)head->flags);
 	head->refcount = 0;
 	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn++) {
-		if (!page_test_flag(pfn_to_page(pfn), PG_memmap))
+		const struct page *p = pfn_to_page(pfn);
+
+		if (!page_test_flag(p, PG_memmap) && !page_test_flag(p, PG_vmemmap_self_hosted))
 			continue;
 		contig_give_plain(run, pfn);
 		freed += pfn - run;

@@ -51,4 +51,7 @@ void destroy_compound_page(struct page *head, unsigned int order);
 bool hugetlb_vmemmap_is_tail_frame(unsigned long pfn, unsigned int *order);
 /* Shared tail pages allocated now (0 when no page is optimized). */
 unsigned long hugetlb_vmemmap_nr_tail_frames(void);
+/* Test seam: the next hugetlb_vmemmap_fail_allocs buddy frame allocations
+ * of HVO fail as if the buddy allocator were empty. */
+extern unsigned long hugetlb_vmemmap_fail_allocs;
 #endif

@@ -88,6 +88,7 @@ enum pageflags {
 	PG_poisoned,     /* contents are the free poison pattern */
 	PG_memmap,       /* frame backs vmemmap (struct pages) */
 	PG_pgtable,      /* frame is a kernel page-table page */
+	PG_vmemmap_optimized, /* head of a huge page whose tail vmemmap is the shared tail page (HVO) */
 	NR_PAGEFLAGS
 };
 

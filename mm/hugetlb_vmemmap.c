@@ -1,0 +1,450 @@
+/* HugeTLB Vmemmap Optimization (HVO): a free huge page keeps one vmemmap
+ * page of its own; every other vmemmap page maps one shared read-only page.
+ *
+ * Why it works (mm/page.h, "the tail encoding"): a tail struct page holds
+ * only its zone and the mask compound_info_tail(order), so every vmemmap page
+ * that holds only tails is the same 4 KiB for every huge page of that zone
+ * and order.  Map all of them onto one frame of such tails and free theirs:
+ *
+ *   2 MiB huge page (order 9): 512 struct pages = 8 vmemmap pages
+ *
+ *   vmemmap VA           before                      after (optimized)
+ *   +-----------+       +--------+                  +--------+
+ *   | page 0    | --RW->| frame A|  head, t1..t63   | frame A|  kept, RW
+ *   | page 1    | --RW->| frame B|                  +--------+
+ *   | page 2    | --RW->| frame C|          RO +--> +-----------------+
+ *   |  ...      |  ...  |  ...   |   pages 1..7 -+   | shared tail page|  one per
+ *   | page 7    | --RW->| frame H|   of EVERY 2 MiB  | of (zone, 9):   |  (zone, order)
+ *   +-----------+       +--------+   page of zone    | 64 x tail(9)    |
+ *                        B..H freed to the buddy     +-----------------+
+ *
+ *   per huge page: 1 vmemmap page kept (2 MiB: 7 of 8 freed; 1 GiB: 4095 of
+ *   4096 freed), plus one shared page per (zone, order), allocated with the
+ *   first optimized page of its order and freed with the last: an empty pool
+ *   costs 0 pages.
+ *
+ * Optimize first, initialise second.  A grow takes the pages with their
+ * struct pages plain (alloc_contig_range_hugetlb()), optimizes the batch,
+ * then prep_compound_head() writes the 64 struct pages of page 0 only: the
+ * tails beyond it already read correctly through the shared page and are
+ * never written.  So HVO makes a grow cheaper, not dearer: 64 stores per
+ * huge page instead of 512 (or 262144 for 1 GiB).
+ *
+ * Batching: all remaps of a call go through one pgwalk_remap_batch() (one
+ * TLB flush; the arch does break-before-make for the whole batch on arm64);
+ * frames are freed only after that flush.  A batch holds HVO_BATCH_MAX
+ * remaps (a 1 GiB page needs 4095), so a larger call makes a few batches.
+ *
+ * Accounting (the rule in interface.md): each freed frame lowers the
+ * counter it was in by one and raises nr_free_pages by one:
+ *
+ *   frame came from            flags                   counter      on free
+ *   memblock at boot           PG_memmap | PG_reserved nr_memmap_boot_pages  becomes managed (MemTotal +4 kB)
+ *   the buddy at run time      PG_memmap               nr_memmap_pages       free_pages()
+ *   the block itself (altmap)  PG_vmemmap_self_hosted  (the block's own)     becomes managed in its block
+ *
+ * The shared tail page and every frame a restore maps count in
+ * nr_memmap_pages.
+ *
+ * Restore cannot fail.  A dissolve needs N-1 frames back: each comes from
+ * the buddy allocator (ZONE_NORMAL, never from an ISOLATED section, that is a
+ * block being offlined) while it has one, else the huge page donates its own
+ * last pages:
+ *
+ *   huge page [P, P+512):  [ P ........................ P+505 | P+506 .. P+511 ]
+ *                            freed to the buddy by the dissolve   donated: vmemmap
+ *   nr_free_pages grows by 512 - (frames restored) either way.
+ *
+ * A donated frame is a run-time memmap page like any other: PG_memmap,
+ * refcount 1, counted in nr_memmap_pages, and free_contig_range_hugetlb()
+ * leaves it allocated.  A later grow cannot take a range containing it
+ * (alloc_contig_range_hugetlb() sees a busy page and the pool looks
+ * elsewhere); a grow that optimizes a huge page whose struct pages it backs
+ * frees it like any run-time memmap frame.  Offlining its block finds a busy
+ * page and fails with -EBUSY naming it, as for any unmovable kernel page
+ * (run-time memmap frames are ZONE_NORMAL, so ZONE_MOVABLE blocks never hold
+ * one).
+ *
+ * Self-hosted vmemmap (memmap-on-memory blocks, SECTION_SELF_HOSTED): the
+ * block's struct pages live in its own first pages (the altmap).  HVO works
+ * there too, and the block stays self-contained:
+ *   - optimize: the freed altmap frames become ordinary managed free pages
+ *     of the block itself (its zone; MemTotal grows), not pages of the old
+ *     memory, so offlining the block takes them like any free page of it and
+ *     removing it removes them;
+ *   - restore: always donated from the huge page itself, so the restored
+ *     frames lie inside the block: they are flagged PG_vmemmap_self_hosted
+ *     and leave the managed count again, exactly like the altmap pages they
+ *     replace.  Nothing outside the block ever backs its vmemmap, and no
+ *     vmemmap of another block ever lands in it.
+ *   The shared tail page itself is ZONE_NORMAL memory outside the block; it
+ *   is freed with the last optimized page of its (zone, order).
+ *
+ * Locking: one CPU for now; callers hold no zone lock. */
+#include <pagoda/kernel.h>
+#include <pagoda/cmdline.h>
+#include <pagoda/selftest.h>
+#include <asm/vmparam.h>
+#include "mm/hugetlb_vmemmap.h"
+#include "mm/buddy.h"
+#include "mm/sparse.h"
+#include "mm/pgwalk.h"
+#include "mm/vmstat.h"
+
+int hugetlb_optimize_vmemmap = 1;
+unsigned long hugetlb_vmemmap_fail_allocs;
+
+#define HVO_MAX_ORDER       24          /* orders [0, HVO_MAX_ORDER) have a tail slot */
+#define HVO_BATCH_MAX       4096        /* remaps per batch: one 1 GiB page fits */
+#define HVO_ISOLATED_SKIPS  8           /* buddy frames in ISOLATED sections set aside */
+#define PAGES_PER_VMEMMAP_PAGE (PAGE_SIZE / sizeof(struct page))
+
+BUILD_BUG_ON((sizeof(struct page) << 18) / PAGE_SIZE - 1 > HVO_BATCH_MAX);
+
+/* The shared tail page of one (zone, order). */
+struct hvo_tail_page {
+	struct page *frame;              /* its frame's struct page; NULL when unused */
+	unsigned long users;             /* optimized huge pages mapping it */
+};
+static struct hvo_tail_page hvo_tails[NR_ZONES][HVO_MAX_ORDER];
+static struct pgwalk_remap hvo_batch[HVO_BATCH_MAX];
+
+/* Vmemmap pages holding the struct pages of an order-order compound page. */
+static unsigned long hvo_vmemmap_pages(unsigned int order)
+{
+	return (sizeof(struct page) << order) / PAGE_SIZE;
+}
+static unsigned long hvo_va(const struct page *head, unsigned long i)
+{
+	return (unsigned long)head + i * PAGE_SIZE;
+}
+
+static int hvo_set_enabled(const char *val)
+{
+	if (val && !strcmp(val, "on"))
+		hugetlb_optimize_vmemmap = 1;
+	else if (val && !strcmp(val, "off"))
+		hugetlb_optimize_vmemmap = 0;
+	else {
+		printk("warning: hugetlb_free_vmemmap=%s: expected on or off\n", val ? val : "");
+		return -EINVAL;
+	}
+	return 0;
+}
+KERNEL_PARAM("hugetlb_free_vmemmap", hvo_set_enabled);
+
+/* ------------------------------------------------------------ frames */
+
+/* A frame for the vmemmap from the buddy allocator: ZONE_NORMAL, never in an
+ * ISOLATED section; PG_memmap, refcount 1, counted in nr_memmap_pages.
+ * 0 when there is none (or a test injected a failure). */
+static phys_addr_t hvo_frame_alloc(void)
+{
+	struct page *held[HVO_ISOLATED_SKIPS], *p;
+	unsigned int n = 0;
+
+	if (hugetlb_vmemmap_fail_allocs) {
+		hugetlb_vmemmap_fail_allocs--;
+		return 0;
+	}
+	while ((p = alloc_pages(0, ZONE_NORMAL)) && pfn_section_isolated(page_to_pfn(p))) {
+		if (n == ARRAY_SIZE(held)) {
+			free_pages(p, 0);
+			p = NULL;
+			break;
+		}
+		held[n++] = p;
+	}
+	while (n)
+		free_pages(held[--n], 0);
+	if (!p)
+		return 0;
+	page_set_flag(p, PG_memmap);
+	mod_node_stat(NR_MEMMAP_PAGES, 1);
+	return (phys_addr_t)page_to_pfn(p) << PAGE_SHIFT;
+}
+
+/* Hand the boot or self-hosted frame pfn to the buddy allocator as a new
+ * managed page of its section's zone. */
+static void hvo_frame_online(unsigned long pfn)
+{
+	struct page *p = pfn_to_page(pfn);
+	enum zone_type z = (enum zone_type)pfn_to_section(pfn)->zone;
+
+	*p = (struct page){ 0 };
+	page_set_zone(p, z);
+	buddy_online_range(pfn, pfn + 1, z);
+}
+
+/* Give the vmemmap frame at pa back to the buddy allocator and lower the
+ * counter it was in (table in the theory comment).  Called after the TLB
+ * flush that took its last mapping away. */
+static void hvo_frame_free(phys_addr_t pa)
+{
+	unsigned long pfn = pa >> PAGE_SHIFT;
+	struct page *p = pfn_to_page(pfn);
+
+	if (page_test_flag(p, PG_vmemmap_self_hosted)) {
+		hvo_frame_online(pfn);
+	} else if (page_test_flag(p, PG_memmap) && page_test_flag(p, PG_reserved)) {
+		hvo_frame_online(pfn);
+		mod_node_stat(NR_MEMMAP_BOOT_PAGES, -1);
+	} else if (page_test_flag(p, PG_memmap)) {
+		page_clear_flag(p, PG_memmap);
+		free_pages(p, 0);
+		mod_node_stat(NR_MEMMAP_PAGES, -1);
+	} else {
+		panic("pfn %#lx backed the vmemmap but is no memmap frame (flags %#llx)", pfn,
+		      (unsigned long long)p->flags);
+	}
+}
+
+/* ------------------------------------------------------------ shared tail pages */
+
+/* The shared tail page of (z, order) with one more user: allocated and
+ * filled with 64 canonical tails on first use.  NULL if no frame. */
+static struct page *hvo_tail_get(enum zone_type z, unsigned int order)
+{
+	struct hvo_tail_page *t = &hvo_tails[z][order];
+
+	if (!t->frame) {
+		phys_addr_t pa = hvo_frame_alloc();
+		struct page *tails;
+
+		if (!pa)
+			return NULL;
+		tails = __va(pa);
+		for (unsigned long i = 0; i < PAGES_PER_VMEMMAP_PAGE; i++)
+			page_init_tail(&tails[i], order, z);
+		t->frame = pfn_to_page(pa >> PAGE_SHIFT);
+	}
+	t->users++;
+	return t->frame;
+}
+
+/* One user of (z, order)'s shared tail page fewer; the last frees it. */
+static void hvo_tail_put(enum zone_type z, unsigned int order)
+{
+	struct hvo_tail_page *t = &hvo_tails[z][order];
+
+	KASSERT(t->frame && t->users, "zone %d order %u: no shared tail page", z, order);
+	if (--t->users)
+		return;
+	hvo_frame_free((phys_addr_t)page_to_pfn(t->frame) << PAGE_SHIFT);
+	t->frame = NULL;
+}
+
+static phys_addr_t hvo_tail_pa(enum zone_type z, unsigned int order)
+{
+	return (phys_addr_t)page_to_pfn(hvo_tails[z][order].frame) << PAGE_SHIFT;
+}
+
+bool hugetlb_vmemmap_is_tail_frame(unsigned long pfn, unsigned int *order)
+{
+	for (int z = 0; z < NR_ZONES; z++)
+		for (unsigned int o = 0; o < HVO_MAX_ORDER; o++)
+			if (hvo_tails[z][o].frame && page_to_pfn(hvo_tails[z][o].frame) == pfn) {
+				if (order)
+					*order = o;
+				return true;
+			}
+	return false;
+}
+
+unsigned long hugetlb_vmemmap_nr_tail_frames(void)
+{
+	unsigned long n = 0;
+
+	for (int z = 0; z < NR_ZONES; z++)
+		for (unsigned int o = 0; o < HVO_MAX_ORDER; o++)
+			n += hvo_tails[z][o].frame != NULL;
+	return n;
+}
+
+bool hugetlb_vmemmap_optimized(const struct page *head)
+{
+	return page_test_flag(head, PG_vmemmap_optimized);
+}
+
+/* Remap hvo_batch[0, n) with one TLB flush.  The vmemmap of a huge page is
+ * always mapped by PTEs, so a failure is corruption. */
+static void hvo_remap(unsigned long n)
+{
+	int rc = n ? pgwalk_remap_batch(hvo_batch, n) : 0;
+
+	if (rc)
+		panic("remap of %lu vmemmap pages from %#lx failed: %d", n, hvo_batch[0].va, rc);
+}
+
+/* ------------------------------------------------------------ optimize */
+
+/* Queue head's vmemmap pages 1..N-1 onto its shared tail page, read-only,
+ * at hvo_batch[*n]; false (nothing queued) if it is optimized already or no
+ * shared page can be had. */
+static bool hvo_queue_optimize(struct page *head, unsigned int order, unsigned long *n)
+{
+	enum zone_type z = page_zone_id(head);
+	unsigned long nv = hvo_vmemmap_pages(order);
+	phys_addr_t tail;
+
+	if (hugetlb_vmemmap_optimized(head) || !hvo_tail_get(z, order))
+		return false;
+	tail = hvo_tail_pa(z, order);
+	for (unsigned long i = 1; i < nv; i++)
+		hvo_batch[(*n)++] = (struct pgwalk_remap){ .va = hvo_va(head, i), .pa = tail,
+							   .prot = PROT_KERNEL_RO };
+	page_set_flag(head, PG_vmemmap_optimized);
+	mod_node_stat(NR_HUGETLB_VMEMMAP_OPTIMIZED, 1);
+	return true;
+}
+
+unsigned long hugetlb_vmemmap_optimize_folios(struct list_head *heads, unsigned int order)
+{
+	unsigned long nv = hvo_vmemmap_pages(order), done = 0;
+	struct list_head *e = heads->next;
+
+	if (!hugetlb_optimize_vmemmap || nv < 2 || order >= HVO_MAX_ORDER)
+		return 0;
+	while (e != heads) {
+		unsigned long n = 0;
+
+		for (; e != heads && n + nv - 1 <= HVO_BATCH_MAX; e = e->next)
+			done += hvo_queue_optimize(list_entry(e, struct page, lru), order, &n);
+		hvo_remap(n);
+		for (unsigned long i = 0; i < n; i++)
+			hvo_frame_free(hvo_batch[i].old_pa);
+	}
+	return done;
+}
+
+/* ------------------------------------------------------------ restore */
+
+/* Where the frame of restore batch entry j came from. */
+enum hvo_source { HVO_FROM_BUDDY, HVO_DONATED, HVO_DONATED_SELF_HOSTED };
+static u8 hvo_source[HVO_BATCH_MAX];
+
+/* The page of head that gives its frame to vmemmap page i: the huge page's
+ * last pages, in order, for ordinary memory; for a self-hosted section the
+ * last page of the 64 whose struct pages vmemmap page i holds, so the frame
+ * lies in the very block (section) whose memmap it carries. */
+static unsigned long hvo_donor_pfn(unsigned long hpfn, unsigned int order, unsigned long i,
+				   unsigned long donated, bool self)
+{
+	if (self)
+		return hpfn + (i + 1) * PAGES_PER_VMEMMAP_PAGE - 1;
+	return hpfn + (1UL << order) - 1 - donated;
+}
+
+/* Queue fresh frames for head's vmemmap pages 1..N-1 at hvo_batch[*n], each
+ * a copy of the shared tail page: from the buddy while it has frames (never
+ * for a self-hosted section), else donated by the huge page itself.
+ * Returns how many were donated. */
+static unsigned long hvo_queue_restore(struct page *head, unsigned int order, unsigned long *n)
+{
+	unsigned long hpfn = page_to_pfn(head), nv = hvo_vmemmap_pages(order), donated = 0;
+	const void *tails = __va(hvo_tail_pa(page_zone_id(head), order));
+	bool buddy_empty = false;
+
+	for (unsigned long i = 1; i < nv; i++) {
+		unsigned long backs = hpfn + i * PAGES_PER_VMEMMAP_PAGE;
+		bool self = sparse_section_has(pfn_to_section_nr(backs), SECTION_SELF_HOSTED);
+		phys_addr_t pa = self || buddy_empty ? 0 : hvo_frame_alloc();
+
+		hvo_source[*n] = HVO_FROM_BUDDY;
+		if (!pa) {
+			buddy_empty = !self;
+			pa = (phys_addr_t)hvo_donor_pfn(hpfn, order, i, donated++, self) << PAGE_SHIFT;
+			hvo_source[*n] = self ? HVO_DONATED_SELF_HOSTED : HVO_DONATED;
+		}
+		memcpy(__va(pa), tails, PAGE_SIZE);
+		hvo_batch[(*n)++] = (struct pgwalk_remap){ .va = hvo_va(head, i), .pa = pa,
+							   .prot = PROT_KERNEL_RW };
+	}
+	return donated;
+}
+
+/* After the batch is mapped and flushed, entry j's donated frame becomes a
+ * memmap page (refcount 1, so the dissolve keeps it): PG_memmap counted in
+ * nr_memmap_pages, or in a self-hosted block one of its own vmemmap pages
+ * again (PG_vmemmap_self_hosted, out of the managed count). */
+static void hvo_donated_frame(unsigned long j)
+{
+	unsigned long pfn = hvo_batch[j].pa >> PAGE_SHIFT;
+	struct page *p = pfn_to_page(pfn);
+	struct zone *z = &zones[page_zone_id(p)];
+
+	p->refcount = 1;
+	if (hvo_source[j] == HVO_DONATED) {
+		page_set_flag(p, PG_memmap);
+		mod_node_stat(NR_MEMMAP_PAGES, 1);
+		return;
+	}
+	page_set_flag(p, PG_vmemmap_self_hosted);
+	zone_lock(z);
+	z->managed_pages--;
+	zone_unlock(z);
+}
+
+unsigned long hugetlb_vmemmap_restore_folios(struct list_head *heads, unsigned int order)
+{
+	unsigned long nv = hvo_vmemmap_pages(order), total = 0;
+	struct list_head *e = heads->next, *first;
+
+	while (e != heads) {
+		unsigned long n = 0;
+
+		for (first = e; e != heads && n + nv - 1 <= HVO_BATCH_MAX; e = e->next) {
+			struct page *head = list_entry(e, struct page, lru);
+
+			if (hugetlb_vmemmap_optimized(head))
+				total += hvo_queue_restore(head, order, &n);
+		}
+		hvo_remap(n);
+		for (unsigned long j = 0; j < n; j++)
+			if (hvo_source[j] != HVO_FROM_BUDDY)
+				hvo_donated_frame(j);
+		for (; first != e; first = first->next) {
+			struct page *head = list_entry(first, struct page, lru);
+
+			if (!hugetlb_vmemmap_optimized(head))
+				continue;
+			page_clear_flag(head, PG_vmemmap_optimized);
+			mod_node_stat(NR_HUGETLB_VMEMMAP_OPTIMIZED, -1);
+			hvo_tail_put(page_zone_id(head), order);
+		}
+	}
+	return total;
+}
+
+/* ------------------------------------------------------------ compound pages */
+
+void prep_compound_head(struct page *head, unsigned int order)
+{
+	unsigned long n = MIN(1UL << order, PAGES_PER_VMEMMAP_PAGE);
+
+	KASSERT(IS_ALIGNED((unsigned long)head, MIN(sizeof(struct page) << order, PAGE_SIZE)),
+		"head %p of order %u is misaligned", head, order);
+	page_set_flag(head, PG_head);
+	head->compound_order = order;
+	for (unsigned long i = 1; i < n; i++)
+		page_set_tail(&head[i], order);
+}
+
+void prep_compound_tails(struct page *head, unsigned int order)
+{
+	KASSERT(!hugetlb_vmemmap_optimized(head), "pfn %#lx: tails of an optimized page are read-only",
+		page_to_pfn(head));
+	for (unsigned long i = PAGES_PER_VMEMMAP_PAGE; i < (1UL << order); i++)
+		page_set_tail(&head[i], order);
+}
+
+void destroy_compound_page(struct page *head, unsigned int order)
+{
+	KASSERT(!hugetlb_vmemmap_optimized(head), "pfn %#lx: restore the vmemmap first",
+		page_to_pfn(head));
+	page_clear_flag(head, PG_head);
+	page_clear_flag(head, PG_hugetlb);
+	head->compound_order = 0;
+	for (unsigned long i = 1; i < (1UL << order); i++)
+		head[i].compound_info = 0;
+}
