@@ -1,4 +1,7 @@
-/* Page poisoning (see page_poison.h).
+/* Page poisoning (see page_poison.h).  Off by default, as in Linux: the
+ * fill touches every free page at boot, which under TCG costs seconds per
+ * GiB (first writes to memory the firmware never touched); `page_poison=on`
+ * turns it on for tests that want it (tests/boot/poison.test).
  *
  *   free_pages()  --> fill 0xaaaaaaaaaaaaaaaa over the whole block --> free list
  *   alloc_pages() <-- verify every 8-byte word of the block, count it  <--
@@ -14,7 +17,7 @@
 #include "mm/buddy.h"
 #include "mm/vmstat.h"
 
-bool page_poison_enabled = true;
+bool page_poison_enabled;              /* page_poison=on */
 
 static u64 *page_poison_va(unsigned long pfn) { return __va((phys_addr_t)pfn << PAGE_SHIFT); }
 
@@ -53,7 +56,7 @@ void page_poison_verify(unsigned long pfn, unsigned int order)
 	mod_node_stat(NR_PAGE_POISON_CHECKED, 1L << order);
 }
 
-/* page_poison=on|off (Linux's name); default on. */
+/* page_poison=on|off (Linux's name); default off. */
 static int page_poison_param(const char *val)
 {
 	if (val && (!strcmp(val, "on") || !strcmp(val, "1"))) {

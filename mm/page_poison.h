@@ -1,6 +1,7 @@
 /* Page poisoning: free pages are filled with PAGE_POISON_PATTERN and the
  * pattern is verified when they are allocated again, so a write to a free
- * page (use after free) is caught.  page_poison=on|off, default on. */
+ * page (use after free) is caught.  page_poison=on|off, default off
+ * (as Linux: the boot fill is slow under TCG). */
 #ifndef MM_PAGE_POISON_H
 #define MM_PAGE_POISON_H
 #include <pagoda/types.h>

@@ -24,7 +24,7 @@ static void buddy_selftests(void)
 
 static void buddy_drain_and_refill(void)
 {
-	struct host_mm_opts o = { .quiet = true };
+	struct host_mm_opts o = { .quiet = true, .cmdline = "page_poison=on" };
 	char before[1024], after[1024];
 	unsigned long n = 0, free0;
 	struct page **pages;
@@ -69,7 +69,7 @@ static void buddy_bad_frees(void)
 
 static void buddy_poison(void)
 {
-	struct host_mm_opts o = { .quiet = true };
+	struct host_mm_opts o = { .quiet = true, .cmdline = "page_poison=on" };
 	struct page *p;
 	unsigned long pfn;
 
