@@ -144,7 +144,7 @@ def unit_results(unit_dir, kfilter, timeout):
 
 
 # ================================================================ test files
-HEADER_KEYS = {"name", "arch", "firmware", "mem", "cmdline", "timeout"}
+HEADER_KEYS = {"name", "arch", "firmware", "mem", "machine", "cmdline", "timeout"}
 STEP_KEYS = {"send", "expect", "expect-not", "capture", "capture-all", "check",
              "qmp", "qmp-fail", "qmp-expect-event", "expect-exit", "sleep"}
 SILENT_STEPS = {"send", "sleep"}          # steps that are not results themselves
@@ -183,6 +183,7 @@ class TestFile:
         self.arches = list(qemu.ARCHES)
         self.firmwares = None           # None: every firmware of the arch
         self.mem = "1G"
+        self.machine = ""               # extra -M properties, e.g. "gic-version=3"
         self.cmdline = ""
         self.timeout = DEFAULT_TIMEOUT
         self.steps = []
@@ -262,6 +263,11 @@ def _set_header(t, key, val, lineno):
         if not re.fullmatch(r"\d+[KMGT]?", val):
             raise ParseError("line %d: bad mem %r" % (lineno, val))
         t.mem = val
+    elif key == "machine":
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+=[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+=[A-Za-z0-9_.-]+)*", val):
+            raise ParseError("line %d: bad machine %r (want PROP=VALUE[,PROP=VALUE...])"
+                             % (lineno, val))
+        t.machine = val
     elif key == "cmdline":
         t.cmdline = val
     elif key == "timeout":
@@ -419,6 +425,7 @@ class Run:
         self.qemu_log = os.path.join(LOG_DIR, base + ".qemu.log")
         self.vars = {}
         self.seg_start, self.seg_text, self.seg_kind = 0, None, "boot"
+        self.seg_cmd = None
         self.proc = self.qmp = None
         self.console = None
         self.deadline = None
@@ -431,7 +438,8 @@ class Run:
         self.tmp = tempfile.mkdtemp(prefix="pagoda-")
         sock = os.path.join(self.tmp, "qmp.sock")
         cmd = qemu.build_command(self.arch, self.fw, self.iso, self.tmp, mem=self.t.mem,
-                                 serial="stdio", qmp=sock, extra=["-monitor", "none"])
+                                 machine_opts=self.t.machine, serial="stdio", qmp=sock,
+                                 extra=["-monitor", "none"])
         self.qerr = open(self.qemu_log, "w")
         self.qerr.write("$ %s\n" % qemu.format_command(cmd))
         self.qerr.flush()

@@ -60,7 +60,7 @@ def _pflash(arch, workdir):
 
 
 def build_command(arch, firmware, iso, workdir, mem="1G", serial="mon:stdio",
-                  qmp=None, gdb=False, extra=()):
+                  qmp=None, gdb=False, extra=(), machine_opts=""):
     """Return the argv list that boots iso on arch/firmware.
 
     workdir  directory for this run's private UEFI variable store
@@ -70,13 +70,15 @@ def build_command(arch, firmware, iso, workdir, mem="1G", serial="mon:stdio",
     qmp      path of a unix socket for QMP (server, no wait), or None
     gdb      start halted with a gdb stub on tcp::1234 (-s -S)
     extra    further arguments appended verbatim
+    machine_opts  properties appended to the machine type, e.g.
+             "gic-version=3" -> -M virt,gic-version=3 (empty: the defaults)
     """
     check_combo(arch, firmware)
     cmd = [QEMU_BIN[arch]]
-    if arch == "x86_64":
-        cmd += ["-M", "q35", "-cpu", "max"]
-    else:
-        cmd += ["-M", "virt", "-cpu", "max"]
+    machine = "q35" if arch == "x86_64" else "virt"
+    if machine_opts:
+        machine += "," + machine_opts
+    cmd += ["-M", machine, "-cpu", "max"]
     cmd += ["-accel", "tcg",
             "-m", "%s,slots=4,maxmem=8G" % mem,
             "-serial", serial,

@@ -60,6 +60,7 @@ def main():
     ap.add_argument("--arch", default="x86_64", choices=qemu.ARCHES)
     ap.add_argument("--firmware", default=None, help="bios or uefi (x86_64); arm64 is uefi")
     ap.add_argument("--mem", default="1G", help="guest RAM, QEMU -m syntax (default 1G)")
+    ap.add_argument("--machine", default="", help="extra -M properties, e.g. gic-version=3")
     ap.add_argument("--iso", default=None, help="image (default build/<arch>/pagoda.iso)")
     ap.add_argument("--gdb", action="store_true", help="start halted with a gdb stub")
     ap.add_argument("--elf", default=None, help="kernel ELF for gdb symbols")
@@ -77,7 +78,8 @@ def main():
     if not os.path.exists(iso) and not a.dry_run:
         sys.exit("run.py: %s does not exist; run `make ARCH=%s image` first" % (iso, a.arch))
     cmd = qemu.build_command(a.arch, fw, iso, workdir=os.path.join(bdir, "run"),
-                             mem=a.mem, serial="mon:stdio", gdb=a.gdb, extra=a.extra)
+                             mem=a.mem, serial="mon:stdio", gdb=a.gdb, extra=a.extra,
+                             machine_opts=a.machine)
     print("run.py:", qemu.format_command(cmd), file=sys.stderr)
     if a.dry_run:
         return 0

@@ -82,6 +82,20 @@ expect: ^2 passed, 0 failed$
 expect-exit: 0 guest-shutdown
 """
 
+MACHINE = """\
+arch: arm64
+machine: gic-version=3
+expect: ^Machine: virt,gic-version=3$
+send: poweroff
+expect-exit: 0 guest-shutdown
+"""
+
+BADMACHINE = """\
+arch: arm64
+machine: virt gic-version=3
+send: poweroff
+"""
+
 BROKEN = """\
 arch: x86_64
 expect: (unclosed
@@ -118,7 +132,10 @@ WANT = [
     (r"^not ok \d+ - hang.test:\d+ \[x86_64/bios\]: expect-exit: 0\n# not run: timeout", "rest not run"),
     (r"^ok \d+ - run.test:\d+ \[arm64/uefi\]: expect: \^2 passed", "pagoda.run boot segment"),
     (r"^ok \d+ - run.test:\d+ \[arm64/uefi\]: expect-exit: 0 guest-shutdown", "exit after run"),
-    (r"^1\.\.(\d+)\n(\d+) passed, 10 failed\n\Z", "final line"),
+    (r"^ok \d+ - machine.test:\d+ \[arm64/uefi\]: expect: \^Machine: virt,gic-version=3",
+     "machine: adds -M properties"),
+    (r"^not ok \d+ - badmachine.test: parse\n# line 2: bad machine", "bad machine: is a failure"),
+    (r"^1\.\.(\d+)\n(\d+) passed, 11 failed\n\Z", "final line"),
 ]
 
 
@@ -146,7 +163,8 @@ def setup(root):
         write(os.path.join(root, "unit", name), text, 0o755)
     tests = []
     for name, text in (("good", GOOD), ("bad", BAD), ("reset", RESET), ("hang", HANG),
-                       ("run", RUN), ("broken", BROKEN)):
+                       ("run", RUN), ("machine", MACHINE), ("badmachine", BADMACHINE),
+                       ("broken", BROKEN)):
         p = os.path.join(root, "tests", name + ".test")
         write(p, text)
         tests.append(p)

@@ -27,6 +27,19 @@ struct arm64_boot {
 	u64 mmap_size, desc_size;    /* raw UEFI map in arm64_efi_mmap[] */
 	int exit_bs_tries;           /* ExitBootServices attempts */
 	bool grub;                   /* loaded by GRUB's linux command */
+	/* Interrupt controller (fwprobe.c: MADT, DTB or QEMU virt constants) */
+	int gic_version;             /* 2 or 3 */
+	int gic_src;                 /* enum arm64_fw_source */
+	u64 gicd_pa;                 /* distributor */
+	u64 gicc_pa;                 /* GICv2 CPU interface */
+	u64 gicr_pa, gicr_size;      /* GICv3 redistributor region */
+	/* ACPI GED and memory hotplug (fwprobe_ged.c: DSDT or constants) */
+	u64 ged_evt_pa;              /* GED event register, 4 bytes */
+	u64 memhp_pa;                /* memory hotplug registers, 24 bytes */
+	u32 ged_gsi;
+	bool ged_level, ged_active_low;
+	int ged_src;                 /* FW_SRC_ACPI: HPMR/EREG in the DSDT */
+	int ged_irq_src;             /* FW_SRC_ACPI: the GED's _CRS */
 };
 extern struct arm64_boot arm64_boot;
 
@@ -34,9 +47,23 @@ extern struct arm64_boot arm64_boot;
 extern u8 arm64_efi_mmap[ARM64_EFI_MMAP_BYTES];
 
 #define PL011_DEFAULT_PA  0x09000000UL   /* QEMU virt */
+/* QEMU virt (hw/arm/virt.c memmap and irqmap) when the firmware says nothing */
+#define GICD_DEFAULT_PA   0x08000000UL
+#define GICC_DEFAULT_PA   0x08010000UL
+#define GICR_DEFAULT_PA   0x080a0000UL
+#define MEMHP_DEFAULT_PA  0x09070000UL   /* VIRT_PCDIMM_ACPI */
+#define GED_EVT_DEFAULT_PA 0x09080000UL  /* VIRT_ACPI_GED */
+#define GED_DEFAULT_GSI   41             /* SPI 9 */
+#define GICD_MAP_SIZE     0x10000UL
+#define GICC_MAP_SIZE     0x2000UL
+#define GICR_MAP_MAX      0x100000UL     /* 8 redistributors of 128 KiB */
+#define MEMHP_REG_LEN     24
 
 /* fwprobe.c: fill uart_* and psci_* from the DTB or the ACPI tables. */
 void arm64_fw_probe(phys_addr_t dtb, phys_addr_t rsdp);
+/* fwprobe_ged.c: GED and memory-hotplug registers and the GED's GSI
+ * from the DSDT (AML scan), else QEMU virt's constants. */
+void arm64_fw_probe_ged(const void *dsdt_aml, u64 len);
 /* FDT totalsize at dtb, 0 if it is not a flattened device tree. */
 u64 fdt_total_size(const void *dtb);
 
@@ -49,6 +76,10 @@ extern phys_addr_t arm64_ttbr1_pa;
 void arm64_mmu_switch(u64 ttbr1, u64 ttbr0, u64 tcr, u64 mair, u64 start, u64 end);
 extern char _text[], _etext[], _rodata[], _erodata[], _data[], _edata[], _end[];
 extern char __idmap_text_start[];
+
+/* irq.c: an IRQ taken at EL1 on SP_EL1 (traps.c calls it). */
+struct pt_regs;
+void arm64_handle_irq(struct pt_regs *regs);
 
 /* pl011.c */
 void pl011_init(phys_addr_t pa);

@@ -9,6 +9,8 @@
  * asm/stack.h), then saves a struct pt_regs (asm/ptrace.h) and calls
  * arm64_handle_exception(regs, kind, source), which either fixes up the
  * ELR (exception table) and returns here to restore and ERET, or panics.
+ * An IRQ at the kernel's own level (current EL, SP_ELx) calls
+ * arm64_handle_irq(regs) (irq.c, the GIC) instead and returns the same way.
  * Below pt_regs sits a frame record {interrupted fp, ELR} that x29 points
  * at, so backtraces cross the exception into the faulting code:
  *
@@ -98,13 +100,21 @@ arm64_vectors:
 	vent	3, 3
 
 /* x0 = kind, x1 = source; the frame's x0/x1 slots already hold the
- * interrupted x0/x1. */
+ * interrupted x0/x1.  Kind 1 (irq) from source 1 (current EL, SP_ELx)
+ * goes to arm64_handle_irq, everything else to arm64_handle_exception. */
 exception_common:
 	save_frame
 	mov	x2, x1
 	mov	x1, x0
 	add	x0, sp, #16
-	bl	arm64_handle_exception
+	adrp	x3, arm64_handle_exception
+	add	x3, x3, :lo12:arm64_handle_exception
+	adrp	x4, arm64_handle_irq
+	add	x4, x4, :lo12:arm64_handle_irq
+	cmp	x1, #1
+	ccmp	x2, #1, #0, eq			/* kind == irq && source == 1 */
+	csel	x3, x4, x3, eq
+	blr	x3
 	.globl	arm64_exception_ret
 arm64_exception_ret:				/* backtraces: the next frame is a fault */
 	add	sp, sp, #16

@@ -5,9 +5,15 @@
  *     reg = <hi lo ...>
  *   node compatible "arm,psci*"      FADT: ARM boot flags @ 129
  *     method = "hvc" | "smc"           bit 0 PSCI compliant, bit 1 use HVC
+ *   node compatible "arm,gic-v3",    MADT (APIC): GICD entry (base, version),
+ *     "arm,cortex-a15-gic", ...        GICC (GICv2 CPU interface base),
+ *     reg = <dist> <cpuif | redist>    GICR (redistributor range)
+ *                                    DSDT: GED and memory hotplug
+ *                                      (fwprobe_ged.c)
  *
  * QEMU virt with AAVMF gives ACPI only; other firmware may give a DTB.
- * Without either: PL011 at 0x09000000 and PSCI over HVC (QEMU virt).
+ * Without either: PL011 at 0x09000000, PSCI over HVC and a GICv2 at
+ * 0x08000000/0x08010000 (QEMU virt).
  * Runs before the kernel's page tables (firmware identity map, load
  * address): plain loops, no pointer tables, results are plain values.
  * The ACPI tables are found and checksummed by the generic kernel/acpi.c
@@ -70,7 +76,7 @@ u64 fdt_total_size(const void *dtb)
 }
 
 /* Per-node facts gathered from its properties. */
-struct fdt_node_state { bool pl011, psci; u64 reg; int method; };
+struct fdt_node_state { bool pl011, psci; int gic; u64 reg, reg1, reg1_size; int method; };
 
 /* Apply a finished node's facts to arm64_boot (first PL011, first PSCI). */
 static void fdt_node_done(struct fdt_node_state *n)
@@ -83,6 +89,17 @@ static void fdt_node_done(struct fdt_node_state *n)
 		arm64_boot.psci_conduit = n->method;
 		arm64_boot.psci_src = FW_SRC_DTB;
 	}
+	if (n->gic && n->reg && n->reg1 && arm64_boot.gic_src == FW_SRC_DEFAULT) {
+		arm64_boot.gic_version = n->gic;
+		arm64_boot.gicd_pa = n->reg;
+		if (n->gic == 2) {
+			arm64_boot.gicc_pa = n->reg1;
+		} else {
+			arm64_boot.gicr_pa = n->reg1;
+			arm64_boot.gicr_size = n->reg1_size;
+		}
+		arm64_boot.gic_src = FW_SRC_DTB;
+	}
 	*n = (struct fdt_node_state){ 0 };
 }
 
@@ -93,8 +110,17 @@ static void fdt_prop(struct fdt_node_state *n, const char *name,
 	if (str_eq(name, "compatible")) {
 		n->pl011 |= fdt_strlist_has(v, len, "arm,pl011", true);
 		n->psci |= fdt_strlist_has(v, len, "arm,psci", false);
+		if (fdt_strlist_has(v, len, "arm,gic-v3", true))
+			n->gic = 3;
+		else if (fdt_strlist_has(v, len, "arm,cortex-a15-gic", true) ||
+			 fdt_strlist_has(v, len, "arm,gic-400", true))
+			n->gic = 2;
 	} else if (str_eq(name, "reg") && len >= 8) {
 		n->reg = (u64)be32(v) << 32 | be32(v + 4);
+		if (len >= 32) {          /* second <addr size>: GICC or GICR */
+			n->reg1 = (u64)be32(v + 16) << 32 | be32(v + 20);
+			n->reg1_size = (u64)be32(v + 24) << 32 | be32(v + 28);
+		}
 	} else if (str_eq(name, "method")) {
 		if (str_eq(v, "hvc"))
 			n->method = PSCI_CONDUIT_HVC;
@@ -144,12 +170,64 @@ static const u8 *fw_acpi_table(const struct acpi_info *ai, const char *sig)
 	return (const u8 *)acpi_map_table(ai, acpi_find_table(ai, sig, 0), sig);
 }
 
+#define MADT_ENTRIES    44            /* after the header, LAPIC address, flags */
+#define MADT_GICC       0x0b          /* CPU interface: base @32, GICR base @60 */
+#define MADT_GICD       0x0c          /* distributor: base @8, version @20 */
+#define MADT_GICR       0x0e          /* redistributor range: base @4, length @12 */
+
+/* The MADT's GIC entries -> gic_*.  The GICD entry's version field (0 =
+ * not given) decides; a GICR range or a GICC GICR base means GICv3. */
+static void madt_probe(const u8 *madt)
+{
+	u32 len = le_read(madt + 4, 4);
+	u64 gicc = 0, gicr = 0, gicr_size = 0, gicd = 0;
+	int version = 0;
+
+	for (u32 off = MADT_ENTRIES; off + 2 <= len && madt[off + 1] >= 2; off += madt[off + 1]) {
+		const u8 *e = madt + off;
+
+		if (off + e[1] > len)
+			break;
+		if (e[0] == MADT_GICD && e[1] >= 24) {
+			gicd = le_read(e + 8, 8);
+			version = e[20];
+		} else if (e[0] == MADT_GICC && e[1] >= 76 && !gicc && !gicr) {
+			gicc = le_read(e + 32, 8);
+			gicr = le_read(e + 60, 8);
+			gicr_size = gicr ? 0x20000 : 0;
+		} else if (e[0] == MADT_GICR && e[1] >= 16) {
+			gicr = le_read(e + 4, 8);
+			gicr_size = le_read(e + 12, 4);
+		}
+	}
+	if (!version)
+		version = gicr ? 3 : 2;
+	if (!gicd || (version == 2 && !gicc) || (version >= 3 && !gicr))
+		return;
+	arm64_boot.gic_version = version >= 3 ? 3 : 2;
+	arm64_boot.gicd_pa = gicd;
+	arm64_boot.gicc_pa = version == 2 ? gicc : 0;
+	arm64_boot.gicr_pa = version >= 3 ? gicr : 0;
+	arm64_boot.gicr_size = version >= 3 ? gicr_size : 0;
+	arm64_boot.gic_src = FW_SRC_ACPI;
+}
+
+/* The DSDT the FADT names (X_DSDT, else DSDT), checksummed, or NULL. */
+static const u8 *fw_acpi_dsdt(const struct acpi_info *ai, const u8 *fadt)
+{
+	u64 pa = le_read(fadt + FADT_DSDT, 4);
+
+	if (le_read(fadt + 4, 4) >= FADT_X_DSDT + 8 && le_read(fadt + FADT_X_DSDT, 8))
+		pa = le_read(fadt + FADT_X_DSDT, 8);
+	return (const u8 *)acpi_map_table(ai, pa, "DSDT");
+}
+
 /* SPCR gives the console (base address GAS at 40..51), the FADT the PSCI
  * conduit; RSDP -> XSDT/RSDT -> tables through the generic kernel/acpi.c. */
 static void acpi_probe(phys_addr_t rsdp)
 {
 	struct acpi_info ai;
-	const u8 *spcr, *fadt;
+	const u8 *spcr, *fadt, *madt, *dsdt;
 
 	if (acpi_init_root(&ai, rsdp, fw_identity_map))
 		return;
@@ -168,6 +246,13 @@ static void acpi_probe(phys_addr_t rsdp)
 			arm64_boot.psci_src = FW_SRC_ACPI;
 		}
 	}
+	madt = fw_acpi_table(&ai, "APIC");
+	if (madt && arm64_boot.gic_src == FW_SRC_DEFAULT)
+		madt_probe(madt);
+	dsdt = fadt && le_read(fadt + 4, 4) >= FADT_DSDT + 4 ? fw_acpi_dsdt(&ai, fadt) : NULL;
+	if (dsdt)
+		arm64_fw_probe_ged(dsdt + sizeof(struct acpi_sdt_header),
+				   le_read(dsdt + 4, 4) - sizeof(struct acpi_sdt_header));
 }
 
 void arm64_fw_probe(phys_addr_t dtb, phys_addr_t rsdp)
@@ -176,6 +261,15 @@ void arm64_fw_probe(phys_addr_t dtb, phys_addr_t rsdp)
 	arm64_boot.uart_src = FW_SRC_DEFAULT;
 	arm64_boot.psci_conduit = PSCI_CONDUIT_HVC;
 	arm64_boot.psci_src = FW_SRC_DEFAULT;
+	arm64_boot.gic_version = 2;
+	arm64_boot.gic_src = FW_SRC_DEFAULT;
+	arm64_boot.gicd_pa = GICD_DEFAULT_PA;
+	arm64_boot.gicc_pa = GICC_DEFAULT_PA;
+	arm64_boot.ged_evt_pa = GED_EVT_DEFAULT_PA;
+	arm64_boot.memhp_pa = MEMHP_DEFAULT_PA;
+	arm64_boot.ged_gsi = GED_DEFAULT_GSI;
+	arm64_boot.ged_src = FW_SRC_DEFAULT;
+	arm64_boot.ged_irq_src = FW_SRC_DEFAULT;
 	arm64_boot.dtb_size = fdt_total_size((const void *)(uintptr_t)dtb);
 	if (arm64_boot.dtb_size)
 		fdt_probe((const u8 *)(uintptr_t)dtb);

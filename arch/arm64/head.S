@@ -167,6 +167,19 @@ arm64_mmu_switch:
 	mov	x9, #0x33ff
 	msr	cptr_el2, x9
 	msr	vttbr_el2, xzr
+	/* A GICv3 CPU interface (ID_AA64PFR0_EL1.GIC != 0): let EL1 use
+	 * the ICC_* system registers (ICC_SRE_EL2.Enable | SRE), no
+	 * virtual interrupts (ICH_HCR_EL2 = 0). */
+	mrs	x9, id_aa64pfr0_el1
+	ubfx	x9, x9, #24, #4
+	cbz	x9, 1f
+	mrs	x9, S3_4_C12_C9_5		/* ICC_SRE_EL2 */
+	orr	x9, x9, #0x1			/* SRE */
+	orr	x9, x9, #0x8			/* Enable */
+	msr	S3_4_C12_C9_5, x9
+	isb
+	msr	S3_4_C12_C11_0, xzr		/* ICH_HCR_EL2 */
+1:
 	ldr	x9, =0x30d00800			/* SCTLR_EL1 RES1 bits, MMU off */
 	msr	sctlr_el1, x9
 	mov	x9, #0x3c5			/* EL1h, DAIF masked */

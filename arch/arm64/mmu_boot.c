@@ -8,7 +8,9 @@
  *                         [_text, _etext) RX, [_rodata, _erodata) RO XN,
  *                         [_data, _end) RW XN, except the stack's guard
  *                         page arm64_boot_stack_guard: not mapped
- *     IOMAP_START + pa    the PL011 page, Device-nGnRnE, XN
+ *     IOMAP_START + pa    the PL011 page, the GIC (distributor, CPU
+ *                         interface or redistributors), the GED and
+ *                         memory-hotplug registers: Device-nGnRnE, XN
  *   TTBR0 (idmap, only for the switch; disabled by TCR.EPD0 afterwards)
  *     the 2 MiB block holding .idmap.text (arm64_mmu_switch), RX
  *
@@ -100,6 +102,34 @@ static int boot_map_image(pte_t *root, const char *start, const char *end,
 			(u64)(end - start), prot, 0);
 }
 
+/* Map the device registers [pa, pa + size) at IOMAP_START + pa, whole
+ * pages, Device-nGnRnE. */
+static int boot_map_device(pte_t *root, u64 pa, u64 size)
+{
+	u64 start = ALIGN_DOWN(pa, PAGE_SIZE), end = ALIGN_UP(pa + size, PAGE_SIZE);
+
+	return boot_map(root, IOMAP_START + start, start, end - start, PROT_DEVICE, 0);
+}
+
+/* The devices fwprobe found: console, GIC, GED and memory hotplug. */
+static int boot_map_devices(pte_t *root)
+{
+	u64 gicr = arm64_boot.gicr_size < GICR_MAP_MAX ? arm64_boot.gicr_size : GICR_MAP_MAX;
+	int rc = boot_map_device(root, arm64_boot.uart_pa, PAGE_SIZE);
+
+	if (!rc)
+		rc = boot_map_device(root, arm64_boot.gicd_pa, GICD_MAP_SIZE);
+	if (!rc && arm64_boot.gic_version == 2)
+		rc = boot_map_device(root, arm64_boot.gicc_pa, GICC_MAP_SIZE);
+	if (!rc && arm64_boot.gic_version == 3)
+		rc = boot_map_device(root, arm64_boot.gicr_pa, gicr);
+	if (!rc)
+		rc = boot_map_device(root, arm64_boot.ged_evt_pa, 4);
+	if (!rc)
+		rc = boot_map_device(root, arm64_boot.memhp_pa, MEMHP_REG_LEN);
+	return rc;
+}
+
 /* Direct map of all RAM and the image with W^X into root; the page below
  * the kernel stack stays unmapped so an overflow faults (asm/stack.h). */
 static int boot_map_kernel(pte_t *root)
@@ -120,9 +150,7 @@ static int boot_map_kernel(pte_t *root)
 	if (!rc)
 		rc = boot_map_image(root, guard_end, _end, PROT_KERNEL_RW);
 	if (!rc)
-		rc = boot_map(root, IOMAP_START + ALIGN_DOWN(arm64_boot.uart_pa, PAGE_SIZE),
-			      ALIGN_DOWN(arm64_boot.uart_pa, PAGE_SIZE), PAGE_SIZE,
-			      PROT_DEVICE, 0);
+		rc = boot_map_devices(root);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 #include <pagoda/bootinfo.h>
 #include <asm/vmparam.h>
 #include "arm64.h"
+#include "gic.h"
 
 unsigned long arm64_kimage_pa;
 
@@ -51,8 +52,10 @@ __noreturn void arm64_start_kernel(void)
 	kmain();
 }
 
-/* Timer and power were found before the switch; report the timer. */
+/* Timer and power were found before the switch; report the timer, bring
+ * up the GIC (interrupts stay masked until ged.c's initcall). */
 void arch_late_init(void)
 {
 	printk("timer: generic timer at %lu Hz\n", (unsigned long)arch_cycles_per_sec());
+	arm64_irq_init();
 }

@@ -100,4 +100,27 @@ int acpi_aml_find_s5(const u8 *aml, size_t len, u8 *typa, u8 *typb);
  * tables as Linux does ("ACPI: FACP 0x... ").  Returns 0 when everything
  * poweroff needs was found, else -ENOENT/-EINVAL after printing why. */
 int acpi_scan(phys_addr_t rsdp, acpi_map_fn map, struct acpi_info *ai);
+
+/* kernel/acpi_aml.c: device registers and interrupts that only the DSDT
+ * describes, found by a byte scan of its AML (no interpreter). */
+struct acpi_opregion {
+	u8 space;                   /* ACPI_GAS_MEMORY, ACPI_GAS_IO, ... */
+	u64 offset;                 /* base address */
+	u64 length;
+};
+/* The first OperationRegion whose NameString ends in the 4-char name and
+ * whose offset and length are integer constants: 0 with *r filled, or
+ * -ENOENT. */
+int acpi_aml_find_opregion(const u8 *aml, size_t len, const char *name,
+			   struct acpi_opregion *r);
+struct acpi_irq_res {
+	u32 gsi;
+	bool level;                 /* else edge */
+	bool active_low;
+};
+/* The first interrupt of the Extended Interrupt descriptor in the constant
+ * Name(_CRS, Buffer) that follows Name(_HID, "hid") (a string _HID, e.g.
+ * "ACPI0013"): 0 with *irq filled, or -ENOENT. */
+int acpi_aml_find_hid_irq(const u8 *aml, size_t len, const char *hid,
+			  struct acpi_irq_res *irq);
 #endif

@@ -54,4 +54,5 @@ typedef u64 pfn_t_;        /* (unused name kept free for a typed pfn later) */
 #define ERANGE 34
 #define EPERM  1
 #define ENOSPC 28
+#define ENODEV 19
 #endif

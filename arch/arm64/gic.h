@@ -1,0 +1,60 @@
+/* The arm64 interrupt layer's internal interfaces (not part of the arch
+ * contract; generic code sees include/pagoda/irq.h).
+ *
+ *   irq.c      INTID -> handler table, arch_irq_*, the IRQ exception entry,
+ *              /proc/interrupts
+ *   gic_v2.c   GICv2: distributor + memory-mapped CPU interface
+ *   gic_v3.c   GICv3: distributor + redistributor + ICC_* system registers
+ *   ged.c      the ACPI GED interrupt and the memory-hotplug registers
+ *
+ * INTIDs: 0-15 SGI (software), 16-31 PPI (per CPU: the timers), 32-1019
+ * SPI (devices; ACPI GSI == INTID), 1020-1023 special (1023: spurious). */
+#ifndef ARCH_ARM64_GIC_H
+#define ARCH_ARM64_GIC_H
+#include <pagoda/types.h>
+#include <pagoda/irq.h>
+#include <asm/vmparam.h>
+
+#define GIC_NR_SGI        16
+#define GIC_SPI_BASE      32
+#define GIC_INTID_MAX     1020            /* first special INTID */
+#define GIC_IRQ_PRIO      0xa0            /* every interrupt, below PMR 0xf0 */
+#define GIC_PMR_ALL       0xf0            /* unmask every priority we use */
+
+/* One GIC version's operations on the boot CPU.  ack returns the raw
+ * acknowledge value (INTID in bits 9..0, GICv2 adds the SGI source CPU),
+ * which eoi takes back unchanged. */
+struct gic_ops {
+	const char *name;                       /* "GICv2", "GICv3" (/proc/interrupts) */
+	int (*init)(void);                      /* distributor + this CPU; 0 or -ENODEV */
+	u32 (*nr_intids)(void);                 /* INTIDs the distributor implements */
+	void (*configure)(u32 intid, bool level);   /* trigger, priority, route to this CPU */
+	void (*set_enabled)(u32 intid, bool on);
+	u32 (*ack)(void);
+	void (*eoi)(u32 iar);
+	void (*send_sgi_self)(u32 intid);
+	bool (*pending)(u32 intid);             /* pending in the distributor/redistributor */
+};
+extern const struct gic_ops gic_v2_ops, gic_v3_ops;
+
+/* MMIO of a device the boot tables mapped at IOMAP_START + pa. */
+static inline volatile u8 *gic_iomap(u64 pa)
+{
+	return (volatile u8 *)(IOMAP_START + pa);
+}
+
+/* irq.c: request an INTID of any kind (SGI and PPI too) with a name for
+ * /proc/interrupts.  0, -EINVAL (no such INTID, active-low, no GIC) or
+ * -EBUSY. */
+int arm64_irq_request(u32 intid, bool level, irq_handler_t fn, void *arg, const char *name);
+/* Give the INTID back: disabled, handler gone. */
+void arm64_irq_free(u32 intid);
+/* How often the handler of intid ran. */
+unsigned long arm64_irq_count(u32 intid);
+/* The GIC in use, NULL before arm64_irq_init() or if it failed. */
+const struct gic_ops *arm64_gic(void);
+/* Bring up the GIC the firmware described (arch_late_init). */
+void arm64_irq_init(void);
+/* ged.c: route the GED interrupt and start the memory-hotplug driver. */
+void arm64_ged_init(void);
+#endif

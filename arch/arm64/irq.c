@@ -1,0 +1,159 @@
+/* arm64 interrupts: the IRQ exception, the INTID -> handler table, the
+ * generic contract (include/pagoda/irq.h) and /proc/interrupts.
+ *
+ *   device/timer/SGI -> GIC -> IRQ exception (current EL, SP_ELx)
+ *     entry.S -> arm64_handle_exception (traps.c) -> arm64_handle_irq:
+ *       loop: iar = gic->ack()           INTID 1020..1023: nothing pending
+ *             irq_table[INTID].fn(arg)   the handler does the minimum
+ *             gic->eoi(iar)              priority drop + deactivate
+ *
+ * Pagoda runs on one CPU.  IRQs stay masked (PSTATE.I) through boot until
+ * ged.c has routed the GED and started the memory-hotplug driver, then
+ * stay on; handlers only read a register and queue kwork, so they may
+ * interrupt anything.  They do not nest: the exception entry masks IRQs
+ * until ERET.  The GIC version (v2 or v3) and
+ * its addresses come from fwprobe.c (MADT, DTB or QEMU virt constants).
+ * An interrupt that fires with no handler is counted in Err and disabled. */
+#include <pagoda/kernel.h>
+#include <pagoda/pseudofs.h>
+#include <pagoda/seq.h>
+#include <asm/ptrace.h>
+#include "arm64.h"
+#include "gic.h"
+
+struct irq_desc {
+	irq_handler_t fn;
+	void *arg;
+	const char *name;
+	bool level;
+	unsigned long count;
+};
+
+static struct irq_desc irq_table[GIC_INTID_MAX];
+static const struct gic_ops *gic;
+static u32 gic_nr_intids;
+static unsigned long irq_err_count;
+
+static const char *const gic_src_name[] = {
+	[FW_SRC_DEFAULT] = "QEMU virt default",
+	[FW_SRC_DTB] = "device tree",
+	[FW_SRC_ACPI] = "ACPI MADT",
+};
+
+const struct gic_ops *arm64_gic(void)
+{
+	return gic;
+}
+
+void arch_irq_enable(void)
+{
+	asm volatile("msr daifclr, #2" : : : "memory");
+}
+
+void arch_irq_disable(void)
+{
+	asm volatile("msr daifset, #2" : : : "memory");
+}
+
+int arm64_irq_request(u32 intid, bool level, irq_handler_t fn, void *arg, const char *name)
+{
+	if (!gic || !fn || intid >= gic_nr_intids)
+		return -EINVAL;
+	if (irq_table[intid].fn)
+		return -EBUSY;
+	gic->set_enabled(intid, false);
+	irq_table[intid] = (struct irq_desc){ .fn = fn, .arg = arg, .name = name,
+					       .level = intid >= GIC_NR_SGI && level };
+	gic->configure(intid, irq_table[intid].level);
+	gic->set_enabled(intid, true);
+	return 0;
+}
+
+/* The GIC has no polarity inversion: SPIs are active-high level or rising
+ * edge, so an active-low request is refused (ACPI on arm64 never makes
+ * one for a GIC interrupt). */
+int arch_irq_request(u32 gsi, bool level, bool active_low, irq_handler_t fn, void *arg)
+{
+	if (active_low || gsi < GIC_SPI_BASE)
+		return -EINVAL;
+	return arm64_irq_request(gsi, level, fn, arg, "irq");
+}
+
+void arm64_irq_free(u32 intid)
+{
+	if (!gic || intid >= gic_nr_intids)
+		return;
+	gic->set_enabled(intid, false);
+	irq_table[intid].fn = NULL;
+}
+
+unsigned long arm64_irq_count(u32 intid)
+{
+	return intid < GIC_INTID_MAX ? irq_table[intid].count : 0;
+}
+
+/* Called from arm64_handle_exception for an IRQ taken at EL1: handle
+ * everything the GIC has pending for this CPU, then return to ERET. */
+void arm64_handle_irq(struct pt_regs *regs)
+{
+	for (;;) {
+		u32 iar = gic ? gic->ack() : 1023;
+		u32 intid = iar & 0x3ff;
+		struct irq_desc *d;
+
+		if (intid >= GIC_INTID_MAX)
+			break;
+		d = &irq_table[intid];
+		if (d->fn) {
+			d->count++;
+			d->fn(d->arg);
+		} else {
+			irq_err_count++;
+			gic->set_enabled(intid, false);
+		}
+		gic->eoi(iar);
+	}
+}
+
+void arm64_irq_init(void)
+{
+	const struct gic_ops *g = arm64_boot.gic_version == 3 ? &gic_v3_ops : &gic_v2_ops;
+	int rc = g->init();
+
+	if (arm64_boot.gic_version == 3)
+		printk("GIC: GICv3 dist %#lx redist %#lx (%s)\n",
+		       (unsigned long)arm64_boot.gicd_pa, (unsigned long)arm64_boot.gicr_pa,
+		       gic_src_name[arm64_boot.gic_src]);
+	else
+		printk("GIC: GICv2 dist %#lx cpu if %#lx (%s)\n",
+		       (unsigned long)arm64_boot.gicd_pa, (unsigned long)arm64_boot.gicc_pa,
+		       gic_src_name[arm64_boot.gic_src]);
+	if (rc) {
+		printk("GIC: %s init failed (%d): no interrupts\n", g->name, rc);
+		return;
+	}
+	gic = g;
+	gic_nr_intids = g->nr_intids();
+	printk("GIC: %s, %u INTIDs\n", g->name, gic_nr_intids);
+}
+
+/* /proc/interrupts as Linux prints it on arm64 (one CPU): the INTID is
+ * both the irq number and the hwirq; then Err, the interrupts that came
+ * with no handler. */
+static int interrupts_show(struct seq *s, void *priv)
+{
+	const int prec = 3;
+
+	seq_printf(s, "%*sCPU%-8d\n", prec + 8, "", 0);
+	for (u32 i = 0; i < GIC_INTID_MAX; i++) {
+		const struct irq_desc *d = &irq_table[i];
+
+		if (!d->fn)
+			continue;
+		seq_printf(s, "%*u: %10lu  %8s %*u %-8s  %s\n", prec, i, d->count,
+			   gic ? gic->name : "-", prec, i, d->level ? "Level" : "Edge", d->name);
+	}
+	seq_printf(s, "%*s: %10lu\n", prec, "Err", irq_err_count);
+	return 0;
+}
+PSEUDO_FILE("/proc/interrupts", interrupts_show, NULL);
