@@ -1,25 +1,31 @@
 /* HugeTLB pools: grow, shrink, take, give and dissolve huge pages.
  *
- *   buddy allocator                        pool (struct hstate)
- *   ----------------                       ---------------------------------
- *   alloc_pages(9)      --grow batch-->    prep (compound head) -> free_list
- *   alloc_contig_range  (order > MAX_ORDER)       |  hugetlb_take()  ^ give
- *                                                 v                  |
- *   free_pages /        <--shrink batch--  unprep <- free_list   active_list
- *   free_contig_range      dissolve             (in use: refcount 1)
+ *   buddy allocator                             pool (struct hstate)
+ *   ---------------------                       ------------------------------
+ *   alloc_pages(order <= MAX_ORDER)  --grow-->  optimize vmemmap (batch, HVO on)
+ *   alloc_contig_range_hugetlb()       batch    prep compound -> free_list
+ *     (order > MAX_ORDER: scan the                 |  hugetlb_take()   ^ give
+ *      zones' sections for a free                  v                   |
+ *      aligned range)                           free_list         active_list
+ *   free_contig_range_hugetlb()   <--shrink--  restore vmemmap    (refcount 1)
+ *     (keeps donated frames)        dissolve   destroy compound
  *
  * Grow and shrink work in batches of up to HUGETLB_BATCH pages so that a
- * whole batch can be prepared (later: its vmemmap optimized with one TLB
- * flush) at once.  A grow that runs out of memory stops with what it got:
- * nr_hugepages is then what was possible, as in Linux.
+ * whole batch has its vmemmap optimized (or restored) with one TLB flush.
+ * A grow that runs out of memory stops with what it got: nr_hugepages is
+ * then what was possible, as in Linux, and that is not an error.
  *
  * Finding huge pages from a pfn needs no tail encoding: a huge page of
  * order o starts at a pfn aligned to 2^o, so the head of the order-o page
  * that could contain pfn is at ALIGN_DOWN(pfn, 2^o); it is one if it has
- * PG_head | PG_hugetlb and compound_order o.
+ * PG_head | PG_hugetlb and compound_order o.  Only heads are read, so an
+ * optimized page's read-only tails are never touched.
  *
  * Counters: nr_huge_pages = free + in use; surplus <= in use (pages shrunk
  * under while taken: they go back to the buddy allocator when given back).
+ * Memory offlining calls dissolve_free_huge_pages() before it isolates a
+ * block: free huge pages there are restored and freed, an in-use one makes
+ * the offline fail with -EBUSY (nothing migrates huge pages yet).
  * Locking: one CPU; no zone lock is held across these functions. */
 #include <pagoda/kernel.h>
 #include <pagoda/list.h>
@@ -27,6 +33,8 @@
 #include "mm/buddy.h"
 #include "mm/sparse.h"
 #include "mm/vmstat.h"
+#include "mm/hugetlb_internal.h"
+#include "mm/hugetlb_vmemmap.h"
 
 #define HUGETLB_BATCH 64
 
@@ -34,7 +42,7 @@ static const unsigned int hugetlb_orders[NR_HUGEPAGE_SIZES] = HUGEPAGE_ORDERS;
 struct hstate hstates[NR_HUGEPAGE_SIZES];
 
 /* Set up the pools (idempotent: name and lists once). */
-static void hugetlb_init_hstates(void)
+void hugetlb_init_hstates(void)
 {
 	for (int i = 0; i < NR_HUGEPAGE_SIZES; i++) {
 		struct hstate *h = &hstates[i];
@@ -115,7 +123,7 @@ struct page *hugetlb_page_head(unsigned long pfn)
  * present, online, with a memmap, in zt and not being offlined? */
 static bool hugetlb_range_in_zone(unsigned long pfn, unsigned long n, enum zone_type zt)
 {
-	for (unsigned long nr = pfn_to_section_nr(pfn); nr < pfn_to_section_nr(pfn + n - 1) + 1; nr++) {
+	for (unsigned long nr = pfn_to_section_nr(pfn); nr <= pfn_to_section_nr(pfn + n - 1); nr++) {
 		const struct mem_section *ms = sparse_section(nr);
 		const u32 want = SECTION_PRESENT | SECTION_ONLINE | SECTION_MEMMAP;
 
@@ -126,27 +134,23 @@ static bool hugetlb_range_in_zone(unsigned long pfn, unsigned long n, enum zone_
 }
 
 /* A free aligned range of 2^order pages (order > MAX_ORDER) taken with
- * alloc_contig_range(): Movable first, then Normal, lowest address first.
- * Returns the head, or NULL when no such range is free. */
+ * alloc_contig_range_hugetlb(): Movable first, then Normal, lowest address
+ * first.  Returns the head, or NULL when no such range is free. */
 static struct page *hugetlb_alloc_gigantic(unsigned int order)
 {
 	unsigned long n = 1UL << order, end = section_nr_to_pfn(sparse_max_section());
 
 	for (int zt = ZONE_MOVABLE; zt >= ZONE_NORMAL; zt--)
-		for (unsigned long pfn = 0; pfn + n <= end; pfn += n) {
-			if (!hugetlb_range_in_zone(pfn, n, (enum zone_type)zt))
-				continue;
-			if (alloc_contig_range(pfn, pfn + n, (enum zone_type)zt) == 0) {
-				for (unsigned long i = 1; i < n; i++)
-					pfn_to_page(pfn + i)->refcount = 0;
+		for (unsigned long pfn = 0; pfn + n <= end; pfn += n)
+			if (hugetlb_range_in_zone(pfn, n, (enum zone_type)zt) &&
+			    alloc_contig_range_hugetlb(pfn, pfn + n, (enum zone_type)zt) == 0)
 				return pfn_to_page(pfn);
-			}
-		}
 	return NULL;
 }
 
-/* 2^order fresh frames from the buddy allocator with plain struct pages,
- * or NULL.  The head keeps refcount 1 until the page is prepared. */
+/* 2^order fresh frames from the buddy allocator, or NULL.  As
+ * alloc_contig_range_hugetlb() leaves them: head refcount 1 and order 0,
+ * every other struct page plain (mm/page.h). */
 static struct page *hugetlb_alloc_fresh(unsigned int order)
 {
 	struct page *page;
@@ -159,36 +163,36 @@ static struct page *hugetlb_alloc_fresh(unsigned int order)
 	return page;
 }
 
-/* Give the frames of a dissolved huge page (plain struct pages, head
- * refcount 1) back to the buddy allocator. */
-static void hugetlb_free_frames(struct page *head, unsigned int order)
-{
-	unsigned long pfn = page_to_pfn(head), n = 1UL << order;
-
-	if (order <= MAX_ORDER) {
-		head->order = order;
-		free_pages(head, order);
-		return;
-	}
-	for (unsigned long i = 1; i < n; i++)
-		head[i].refcount = 1;
-	free_contig_range(pfn, pfn + n);
-}
-
 /* ---------------------------------------------------------------- compound pages */
 
-/* Make every page on list (fresh frames, plain struct pages) a free huge
- * page of h and put it on h's free list.  The batch is the unit of vmemmap
- * optimization. */
-static void hugetlb_prep_batch(struct hstate *h, struct list_head *list)
+/*
+ * A batch of fresh frames becomes huge pages in three steps, in this order
+ * (mm/hugetlb_vmemmap.h):
+ *
+ *   1. hugetlb_vmemmap_optimize_folios()  HVO on: vmemmap pages 1..N-1 of
+ *                                          every page remapped onto the shared
+ *                                          tail page, one TLB flush per batch
+ *   2. prep_compound_head()                head and the tails in its own
+ *                                          vmemmap page (the only one kept)
+ *   3. prep_compound_tails()               only for pages not optimized
+ *
+ * so an optimized page's tails are never written: that is what makes HVO
+ * cheaper than no HVO.  Dissolving runs it backwards: restore the vmemmap
+ * (cannot fail), destroy_compound_page(), free_contig_range_hugetlb()
+ * (which keeps any frame the page donated to its own vmemmap).
+ */
+void hugetlb_add_fresh_batch(struct hstate *h, struct list_head *list)
 {
+	if (hugetlb_optimize_vmemmap)
+		hugetlb_vmemmap_optimize_folios(list, h->order);
 	while (!list_empty(list)) {
 		struct page *head = list_first_entry(list, struct page, lru);
 
 		list_del(&head->lru);
-		page_set_flag(head, PG_head);
+		prep_compound_head(head, h->order);
+		if (!hugetlb_vmemmap_optimized(head))
+			prep_compound_tails(head, h->order);
 		page_set_flag(head, PG_hugetlb);
-		head->compound_order = h->order;
 		head->refcount = 0;
 		list_add_tail(&head->lru, &h->free_list);
 		h->nr_huge_pages++;
@@ -200,16 +204,16 @@ static void hugetlb_prep_batch(struct hstate *h, struct list_head *list)
  * into plain pages and give its frames to the buddy allocator. */
 static void hugetlb_free_batch(struct hstate *h, struct list_head *list)
 {
+	hugetlb_vmemmap_restore_folios(list, h->order);
 	while (!list_empty(list)) {
 		struct page *head = list_first_entry(list, struct page, lru);
+		unsigned long pfn = page_to_pfn(head);
 
 		list_del(&head->lru);
-		head->lru.next = head->lru.prev = NULL;
-		page_clear_flag(head, PG_head);
 		page_clear_flag(head, PG_hugetlb);
-		head->compound_order = 0;
+		destroy_compound_page(head, h->order);
 		head->refcount = 1;
-		hugetlb_free_frames(head, h->order);
+		free_contig_range_hugetlb(pfn, pfn + hstate_pages(h));
 	}
 }
 
@@ -238,7 +242,7 @@ static unsigned long hugetlb_grow_batch(struct hstate *h, unsigned long want)
 		list_add_tail(&page->lru, &batch);
 		got++;
 	}
-	hugetlb_prep_batch(h, &batch);
+	hugetlb_add_fresh_batch(h, &batch);
 	return got;
 }
 

@@ -67,4 +67,12 @@ struct page *hugetlb_page_head(unsigned long pfn);
 /* Recompute struct hugetlb_meminfo (mm/vmstat.h) from the pools. */
 void hugetlb_update_meminfo(void);
 
+/* Boot (mm/hugetlb_boot.c): mm_init() calls hugetlb_reserve_bootmem()
+ * while memblock still serves (gigantic pages of hugepages=); the initcall
+ * hugetlb_init() runs once the buddy allocator is up (bootmem pages join
+ * their pools, the rest of hugepages= grows from the buddy allocator, the
+ * sysfs files appear).  Host tests call hugetlb_init() themselves. */
+void hugetlb_reserve_bootmem(void);
+int hugetlb_init(void);
+
 #endif

@@ -19,6 +19,7 @@
 #include "mm/buddy.h"
 #include "mm/page_poison.h"
 #include "mm/mm_internal.h"
+#include "mm/hugetlb.h"
 
 enum mm_phase mm_phase = MM_PHASE_MEMBLOCK;
 
@@ -89,6 +90,7 @@ void mm_init(struct bootinfo *bi)
 		       (unsigned long long)memblock_end_of_ram());
 	if (!memblock.memory.cnt)
 		panic("no usable RAM in the firmware map");
+	hugetlb_reserve_bootmem();      /* gigantic hugepages= before the memmap takes memblock */
 	buddy_init();
 	sparse_init_early();
 	vmemmap_populate_early();

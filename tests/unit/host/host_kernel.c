@@ -50,6 +50,31 @@ int printk(const char *fmt, ...)
 	return n;
 }
 
+/* Raw console output (pseudofs `cat` prints a file with it): captured
+ * like printk. */
+void printk_write(const char *s, size_t n)
+{
+	if (host_printk_buf) {
+		size_t len = strlen(host_printk_buf);
+		snprintf(host_printk_buf + len, host_printk_size - len, "%.*s", (int)n, s);
+	} else if (!host_printk_quiet) {
+		fwrite(s, 1, n, stdout);
+	}
+}
+
+/* kernel/pseudofs.c uses strlcpy; glibc before 2.38 has none. */
+size_t strlcpy(char *d, const char *s, size_t n)
+{
+	size_t len = strlen(s);
+
+	if (n) {
+		size_t c = len < n - 1 ? len : n - 1;
+		memcpy(d, s, c);
+		d[c] = '\0';
+	}
+	return len;
+}
+
 void printk_line_async(const char *fmt, ...)
 {
 	va_list ap;
