@@ -73,6 +73,8 @@ void hugetlb_update_meminfo(void);
  * their pools, the rest of hugepages= grows from the buddy allocator, the
  * sysfs files appear).  Host tests call hugetlb_init() themselves. */
 void hugetlb_reserve_bootmem(void);
+/* Bytes hugetlb_reserve_bootmem() took from memblock (the boot summary names them). */
+u64 hugetlb_bootmem_bytes(void);
 int hugetlb_init(void);
 
 #endif

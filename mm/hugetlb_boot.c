@@ -45,6 +45,9 @@ struct hugetlb_bootmem {
 	struct hstate *h;
 };
 static struct list_head hugetlb_bootmem_list = LIST_HEAD_INIT(hugetlb_bootmem_list);
+static u64 hugetlb_bootmem_total;
+
+u64 hugetlb_bootmem_bytes(void) { return hugetlb_bootmem_total; }
 
 /* hugepagesz=SIZE: following hugepages= are for SIZE. */
 static int hugetlb_param_size(const char *val)
@@ -123,6 +126,7 @@ void hugetlb_reserve_bootmem(void)
 			if (!pa)
 				break;
 			memblock_reserve(pa, size);
+			hugetlb_bootmem_total += size;
 			m = __va(pa);
 			m->h = h;
 			list_add_tail(&m->list, &hugetlb_bootmem_list);

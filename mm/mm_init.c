@@ -61,6 +61,7 @@ static void mm_print_summary(void)
 	u64 managed = (u64)totalram_pages() << PAGE_SHIFT;
 	unsigned long nr, sections = 0;
 	struct mem_section *ms;
+	char huge[64] = "";
 
 	for_each_present_section(nr, ms)
 		sections++;
@@ -70,9 +71,11 @@ static void mm_print_summary(void)
 	       KB(managed), KB(ram), KB(memblock.kernel_bytes), KB(ram - managed),
 	       KB((u64)node_stat(NR_MEMMAP_BOOT_PAGES) << PAGE_SHIFT),
 	       KB((u64)node_stat(NR_PAGE_TABLE_PAGES) << PAGE_SHIFT));
-	printk("Memory: reserved %luK = %luK boot reservations (kernel image, firmware, modules)"
+	if (hugetlb_bootmem_bytes())      /* gigantic hugepages=: they join their pool later */
+		ksnprintf(huge, sizeof(huge), " + %luK hugetlb pages", KB(hugetlb_bootmem_bytes()));
+	printk("Memory: reserved %luK = %luK boot reservations (kernel image, firmware, modules)%s"
 	       " + %luK memmap + %luK page tables + %luK mm metadata\n",
-	       KB(ram - managed), KB(memblock.kernel_bytes),
+	       KB(ram - managed), KB(memblock.kernel_bytes), huge,
 	       KB((u64)node_stat(NR_MEMMAP_BOOT_PAGES) << PAGE_SHIFT),
 	       KB((u64)node_stat(NR_PAGE_TABLE_PAGES) << PAGE_SHIFT),
 	       KB(memblock.alloc_bytes - ((u64)(node_stat(NR_MEMMAP_BOOT_PAGES) +
