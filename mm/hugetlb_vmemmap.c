@@ -90,6 +90,7 @@
 #include "mm/sparse.h"
 #include "mm/pgwalk.h"
 #include "mm/vmstat.h"
+#include "mm/vm_check.h"
 
 int hugetlb_optimize_vmemmap = 1;
 unsigned long hugetlb_vmemmap_fail_allocs;
@@ -447,4 +448,78 @@ void destroy_compound_page(struct page *head, unsigned int order)
 	head->compound_order = 0;
 	for (unsigned long i = 1; i < (1UL << order); i++)
 		head[i].compound_info = 0;
+}
+
+/* ------------------------------------------------------------ vm_check */
+
+/* vm_check's rule for a read-only vmemmap page va of section nr mapping
+ * frame pfn: it must be the shared tail page of some (zone, order), and the
+ * struct pages at va must be tails, of that zone and order, of an optimized
+ * head whose vmemmap pages 1..N-1 contain va. */
+bool hugetlb_vmemmap_check_ro(struct vm_check *c, unsigned long nr, unsigned long va, unsigned long pfn)
+{
+	const struct page *p = (const struct page *)va, *head;
+	unsigned int order;
+
+	if (!hugetlb_vmemmap_is_tail_frame(pfn, &order))
+		return vm_check_fail(c, "section %lu: vmemmap %#lx is mapped read-only onto pfn %#lx, "
+				     "not a shared tail page", nr, va, pfn);
+	if (p->compound_info != compound_info_tail(order) || page_zone_id(p) >= NR_ZONES ||
+	    pfn_to_page(pfn) != hvo_tails[page_zone_id(p)][order].frame)
+		return vm_check_fail(c, "section %lu: vmemmap %#lx maps the order-%u shared tail page of "
+				     "another zone or order", nr, va, order);
+	head = compound_head((struct page *)p);
+	if (!page_test_flag(head, PG_head) || !hugetlb_vmemmap_optimized(head) ||
+	    head->compound_order != order || va < hvo_va(head, 1) ||
+	    va >= hvo_va(head, hvo_vmemmap_pages(order)))
+		return vm_check_fail(c, "section %lu: vmemmap %#lx is a shared tail page but its head pfn "
+				     "%#lx is not an optimized order-%u huge page", nr, va, page_to_pfn(head), order);
+	return true;
+}
+
+/* The shared tail pages hold canonical tails; the read-only vmemmap rows
+ * are exactly (N-1) per optimized page; nr_hugetlb_vmemmap_optimized is the
+ * number of users. */
+bool hugetlb_vmemmap_check(struct vm_check *c)
+{
+	unsigned long rows[NR_ZONES][HVO_MAX_ORDER] = { { 0 } }, users = 0, nr;
+	const struct mem_section *ms;
+
+	for_each_present_section(nr, ms) {
+		unsigned long va = (unsigned long)pfn_to_page(section_nr_to_pfn(nr));
+
+		for (unsigned long i = 0; (ms->state & SECTION_MEMMAP) && i < VMEMMAP_PAGES_PER_SECTION;
+		     i++, va += PAGE_SIZE) {
+			pte_t *ep = pgwalk_pte(va);
+			unsigned int o;
+
+			if (ep && !pte_writable(*ep) &&
+			    hugetlb_vmemmap_is_tail_frame(pte_pa(*ep) >> PAGE_SHIFT, &o) &&
+			    page_zone_id((const struct page *)va) < NR_ZONES)
+				rows[page_zone_id((const struct page *)va)][o]++;
+		}
+	}
+	for (int z = 0; z < NR_ZONES; z++)
+		for (unsigned int o = 0; o < HVO_MAX_ORDER; o++) {
+			const struct hvo_tail_page *t = &hvo_tails[z][o];
+			struct page want;
+
+			users += t->users;
+			if (rows[z][o] != t->users * (hvo_vmemmap_pages(o) - 1))
+				return vm_check_fail(c, "zone %d order %u: %lu read-only tail rows for %lu "
+						     "optimized pages", z, o, rows[z][o], t->users);
+			if (!t->frame)
+				continue;
+			page_init_tail(&want, o, (enum zone_type)z);
+			for (unsigned long i = 0; i < PAGES_PER_VMEMMAP_PAGE; i++)
+				if (memcmp((const struct page *)__va((phys_addr_t)page_to_pfn(t->frame) << PAGE_SHIFT) + i,
+					   &want, sizeof(want)))
+					return vm_check_fail(c, "zone %d order %u: shared tail page pfn %#lx: "
+							     "struct page %lu is not a canonical tail", z, o,
+							     page_to_pfn(t->frame), i);
+		}
+	if ((long)users != node_stat(NR_HUGETLB_VMEMMAP_OPTIMIZED))
+		return vm_check_fail(c, "nr_hugetlb_vmemmap_optimized %ld, shared tail page users %lu",
+				     node_stat(NR_HUGETLB_VMEMMAP_OPTIMIZED), users);
+	return true;
 }

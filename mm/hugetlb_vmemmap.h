@@ -51,6 +51,12 @@ void destroy_compound_page(struct page *head, unsigned int order);
 bool hugetlb_vmemmap_is_tail_frame(unsigned long pfn, unsigned int *order);
 /* Shared tail pages allocated now (0 when no page is optimized). */
 unsigned long hugetlb_vmemmap_nr_tail_frames(void);
+/* vm_check (mm/vm_check.c): the rule for a read-only vmemmap page va of
+ * section nr mapping frame pfn, and the "hvo" checker (shared pages,
+ * read-only rows, nr_hugetlb_vmemmap_optimized).  True when consistent. */
+struct vm_check;
+bool hugetlb_vmemmap_check_ro(struct vm_check *c, unsigned long nr, unsigned long va, unsigned long pfn);
+bool hugetlb_vmemmap_check(struct vm_check *c);
 /* Test seam: the next hugetlb_vmemmap_fail_allocs buddy frame allocations
  * of HVO fail as if the buddy allocator were empty. */
 extern unsigned long hugetlb_vmemmap_fail_allocs;

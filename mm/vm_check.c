@@ -4,7 +4,9 @@
  *   checker "sections"       every section with a root page:
  *     state bits agree (online => memmap => present, ...);
  *     memmap present => each of its 512 vmemmap pages is a present level-0
- *       PTE, RW, onto a PG_memmap or PG_vmemmap_self_hosted frame;
+ *       PTE, RW, onto a PG_memmap or PG_vmemmap_self_hosted frame that is
+ *       not HVO's shared tail page; or RO onto the shared tail page of its
+ *       (zone, order), inside pages 1..N-1 of an optimized huge page;
  *     no memmap      => none of them is mapped
  *   checker "free lists"     every entry of every zone/order list:
  *     a struct page, PG_buddy, its order, free, aligned, in the list's zone,
@@ -20,6 +22,8 @@
  *     heads found per zone/order = nr_free, so every PG_buddy page is a
  *     list head, none is listed twice and no two free blocks overlap
  *
+ *   checker "hvo"            shared tail pages hold canonical tails; RO rows
+ *     = (N-1) per optimized page; nr_hugetlb_vmemmap_optimized agrees
  * The order matters: "sections" proves the struct pages the later checkers
  * read are mapped.  Zone locks are held for the whole run so the lists
  * hold still.  No checker changes anything. */
@@ -31,6 +35,7 @@
 #include "mm/sparse.h"
 #include "mm/sparse_vmemmap.h"
 #include "mm/pgwalk.h"
+#include "mm/hugetlb_vmemmap.h"
 
 #define SECTION_KNOWN_BITS (SECTION_PRESENT | SECTION_ONLINE | SECTION_MEMMAP | SECTION_EARLY | \
 			    SECTION_SELF_HOSTED | SECTION_ISOLATED)
@@ -76,9 +81,8 @@ static bool vm_check_section_state(struct vm_check *c, unsigned long nr,
 }
 
 /* The vmemmap page at va of section nr, which has a memmap: a present
- * level-0 PTE, writable, onto a frame flagged as memmap.  (HVO will map
- * tail pages read-only onto a shared frame; this rule must then accept
- * exactly the rows of optimized huge pages.) */
+ * level-0 PTE, writable, onto a frame flagged as memmap; or read-only onto
+ * HVO's shared tail page, as hugetlb_vmemmap_check_ro() accepts. */
 static bool vm_check_vmemmap_page(struct vm_check *c, unsigned long nr, unsigned long va)
 {
 	int level;
@@ -90,9 +94,12 @@ static bool vm_check_vmemmap_page(struct vm_check *c, unsigned long nr, unsigned
 		return vm_check_fail(c, "section %lu: vmemmap %#lx %s", nr, va,
 				     pte_present(*ep) ? "is under a block mapping, not a PTE"
 						      : "is not mapped");
-	if (!pte_writable(*ep))
-		return vm_check_fail(c, "section %lu: vmemmap %#lx is mapped read-only", nr, va);
 	frame = pte_pa(*ep) >> PAGE_SHIFT;
+	if (!pte_writable(*ep))                 /* HVO: only onto the shared tail page */
+		return hugetlb_vmemmap_check_ro(c, nr, va, frame);
+	if (hugetlb_vmemmap_is_tail_frame(frame, NULL))
+		return vm_check_fail(c, "section %lu: vmemmap %#lx maps the shared tail page pfn %#lx RW",
+				     nr, va, frame);
 	if (!pfn_valid(frame))
 		return vm_check_fail(c, "section %lu: vmemmap %#lx maps pfn %#lx, which has no struct page",
 				     nr, va, frame);
@@ -304,6 +311,7 @@ static const struct vm_checker {
 	{ "sections", vm_check_sections },
 	{ "free lists", vm_check_free_lists },
 	{ "memmap", vm_check_memmap },
+	{ "hvo", hugetlb_vmemmap_check },
 };
 
 int vm_check_run(char *msg, size_t size)

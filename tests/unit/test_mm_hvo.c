@@ -1,0 +1,399 @@
+/* Host test of HVO (mm/hugetlb_vmemmap.c) on the simulated vmemmap, where
+ * a read-only vmemmap page is a real read-only mapping (host_probe_write):
+ * the tail encoding, optimize/restore accounting, the shared tail page's
+ * lifetime, restore under exhaustion (donation), injected allocation
+ * failures, vm_check's HVO rules and the `vmemmap` view. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "host/host_mm.h"
+#include "mm/sparse.h"
+#include "mm/pgwalk.h"
+#include "mm/buddy.h"
+#include "mm/vmstat.h"
+#include "mm/vm_check.h"
+#include "mm/hugetlb_vmemmap.h"
+
+#define ORDER 9
+#define NPAGES (1UL << ORDER)
+#define NV 8                                 /* vmemmap pages of a 2 MiB page */
+#define LIST_HEAD(n) struct list_head n = LIST_HEAD_INIT(n)
+
+struct counters { long boot, rt, opt; unsigned long free, managed; };
+static struct counters snap(void)
+{
+	return (struct counters){ node_stat(NR_MEMMAP_BOOT_PAGES), node_stat(NR_MEMMAP_PAGES),
+				  node_stat(NR_HUGETLB_VMEMMAP_OPTIMIZED), nr_free_pages(), totalram_pages() };
+}
+
+static bool check_ok(void)
+{
+	char msg[VM_CHECK_MSG_SIZE];
+	bool ok = vm_check_run(msg, sizeof(msg)) == 0;
+
+	if (!ok)
+		printf("# vm_check: %s\n", msg);
+	return ok;
+}
+
+/* Take a free 2 MiB range from the top of memory as HugeTLB does, with its
+ * struct pages left plain; then its compound setup (HVO off unless opt). */
+static struct page *take_huge(bool opt)
+{
+	static unsigned long next_top;
+	unsigned long pfn;
+
+	if (!next_top)
+		next_top = ALIGN_DOWN(section_nr_to_pfn(sparse_max_section()), NPAGES);
+	for (pfn = next_top - NPAGES; pfn; pfn -= NPAGES)
+		if (pfn_valid(pfn) && alloc_contig_range_hugetlb(pfn, pfn + NPAGES, ZONE_NORMAL) == 0)
+			break;
+	next_top = pfn;
+	return pfn ? pfn_to_page(pfn) : NULL;
+}
+
+static void prep(struct list_head *l, bool hvo)
+{
+	struct list_head *e;
+
+	if (hvo)
+		hugetlb_vmemmap_optimize_folios(l, ORDER);
+	for (e = l->next; e != l; e = e->next) {
+		struct page *h = list_entry(e, struct page, lru);
+		prep_compound_head(h, ORDER);
+		if (!hugetlb_vmemmap_optimized(h))
+			prep_compound_tails(h, ORDER);
+	}
+}
+
+/* Dissolve every page on l: restore, destroy, free (what HugeTLB does). */
+static unsigned long dissolve(struct list_head *l)
+{
+	unsigned long donated = hugetlb_vmemmap_restore_folios(l, ORDER);
+
+	while (!list_empty(l)) {
+		struct page *h = list_first_entry(l, struct page, lru);
+		unsigned long pfn = page_to_pfn(h);
+
+		list_del(&h->lru);
+		h->lru.next = h->lru.prev = NULL;
+		destroy_compound_page(h, ORDER);
+		free_contig_range_hugetlb(pfn, pfn + NPAGES);
+	}
+	return donated;
+}
+
+static phys_addr_t frame_of(unsigned long va)
+{
+	pte_t *ep = pgwalk_pte(va);
+	return ep && pte_present(*ep) ? pte_pa(*ep) : 0;
+}
+
+/* Fix-first: a fresh order-9 compound page (HVO off) after its range was
+ * split and merged in the buddy: vmemmap pages 1..7 are byte-identical to
+ * each other and to the shared tail page HVO would map there. */
+static void hvo_tails_canonical(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	struct page ref[64], *h;
+	LIST_HEAD(l);
+	bool same = true;
+	unsigned long pfn;
+
+	host_mm_boot(256 * SZ_1M, &o);
+	h = take_huge(false);
+	pfn = page_to_pfn(h);
+	free_contig_range_hugetlb(pfn, pfn + NPAGES);          /* back in one piece */
+	host_ok(alloc_contig_range(pfn, pfn + NPAGES, ZONE_NORMAL) == 0, "take it as order-0 pages");
+	for (unsigned long i = NPAGES; i-- > 0;)                /* merge up one page at a time */
+		free_pages(pfn_to_page(pfn + i), 0);
+	host_ok(alloc_contig_range_hugetlb(pfn, pfn + NPAGES, ZONE_NORMAL) == 0, "hugetlb take");
+	h = pfn_to_page(pfn);
+	list_add(&h->lru, &l);
+	prep(&l, false);
+	for (int i = 0; i < 64; i++)
+		page_init_tail(&ref[i], ORDER, ZONE_NORMAL);
+	for (int i = 1; i < NV; i++)
+		same &= !memcmp((char *)h + i * PAGE_SIZE, ref, PAGE_SIZE);
+	host_ok(same, "vmemmap pages 1..7 equal each other and the shared tail page");
+	host_ok(compound_head(&h[511]) == h && compound_head(&h[1]) == h && compound_head(h) == h,
+		"compound_head() through the mask");
+	host_ok(h[1].compound_info == h[300].compound_info && (h[1].compound_info & 1),
+		"every tail holds the same compound_info %#lx", h[1].compound_info);
+	dissolve(&l);
+	host_ok(check_ok(), "vm_check after dissolve");
+}
+
+/* Grow 16 pages with HVO: exact counters, one shared page, one batch,
+ * RO tails that fault on write; dissolve: counters back. */
+static void hvo_accounting(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	struct counters c0, c1, c2, c3;
+	struct page *hp[16];
+	LIST_HEAD(l);
+	phys_addr_t shared;
+	u64 all0, one0;
+	bool rows = true;
+
+	host_mm_boot(512 * SZ_1M, &o);
+	c0 = snap();
+	for (int i = 0; i < 16; i++) {
+		hp[i] = take_huge(true);
+		list_add_tail(&hp[i]->lru, &l);
+	}
+	c1 = snap();
+	host_ok(c1.free == c0.free - 16 * NPAGES, "16 huge pages taken");
+	all0 = vm_events[NR_TLB_LOCAL_FLUSH_ALL];
+	one0 = vm_events[NR_TLB_LOCAL_FLUSH_ONE];
+	host_ok(hugetlb_vmemmap_optimize_folios(&l, ORDER) == 16, "16 optimized");
+	prep(&l, false);
+	c2 = snap();
+	host_ok(c2.boot + c2.rt == c0.boot + c0.rt - (16 * 7 - 1),
+		"nr_memmap_* fell by 16*7-1 (boot %ld -> %ld, run-time %ld -> %ld)", c0.boot, c2.boot, c0.rt, c2.rt);
+	host_ok(c2.boot == c0.boot - 16 * 7 && c2.rt == c0.rt + 1, "boot frames freed, shared page run-time");
+	host_ok(c2.free == c0.free - 16 * NPAGES + 16 * 7 - 1, "nr_free_pages moved by -16*512 + 111");
+	host_ok(c2.managed == c0.managed + 16 * 7, "boot frames became managed pages (MemTotal +%lu pages)",
+		c2.managed - c0.managed);
+	host_ok(c2.opt == 16 && hugetlb_vmemmap_nr_tail_frames() == 1, "nr_hugetlb_vmemmap_optimized 16, 1 shared page");
+	host_ok(vm_events[NR_TLB_LOCAL_FLUSH_ALL] - all0 <= 1 &&
+		(vm_events[NR_TLB_LOCAL_FLUSH_ALL] - all0 == 1 || vm_events[NR_TLB_LOCAL_FLUSH_ONE] - one0 <= 112),
+		"one flush for the batch (all +%llu, one +%llu)",
+		(unsigned long long)(vm_events[NR_TLB_LOCAL_FLUSH_ALL] - all0),
+		(unsigned long long)(vm_events[NR_TLB_LOCAL_FLUSH_ONE] - one0));
+	shared = frame_of((unsigned long)hp[0] + PAGE_SIZE);
+	host_ok(hugetlb_vmemmap_is_tail_frame(shared >> PAGE_SHIFT, NULL), "page 1 maps the shared tail page");
+	for (int i = 0; i < 16; i++)
+		for (int v = 1; v < NV; v++)
+			rows &= frame_of((unsigned long)hp[i] + v * PAGE_SIZE) == shared &&
+				!pte_writable(*pgwalk_pte((unsigned long)hp[i] + v * PAGE_SIZE));
+	host_ok(rows, "112 rows RO onto one frame");
+	host_ok(!host_probe_write((unsigned long)&hp[3][100]) && host_probe_read((unsigned long)&hp[3][100]),
+		"a write to a tail struct page faults, a read works");
+	host_ok(host_probe_write((unsigned long)&hp[3][63]), "head vmemmap page stays RW");
+	host_ok(compound_head(&hp[5][400]) == hp[5] && hp[5]->compound_order == ORDER, "tails resolve");
+	host_ok(check_ok(), "vm_check knows HVO");
+	host_ok(dissolve(&l) == 0, "restore with free memory donates nothing");
+	c3 = snap();
+	host_ok(c3.free == c0.free && c3.boot + c3.rt == c0.boot + c0.rt && c3.opt == 0 &&
+		hugetlb_vmemmap_nr_tail_frames() == 0,
+		"shrink to 0: free %lu/%lu, memmap %ld/%ld, optimized %ld, shared pages 0",
+		c3.free, c0.free, c3.boot + c3.rt, c0.boot + c0.rt, c3.opt);
+	host_ok(c3.rt == c0.rt + 16 * 7, "restored frames count in nr_memmap_pages (+%ld)", c3.rt - c0.rt);
+	host_ok(check_ok(), "vm_check after dissolve");
+}
+
+/* The shared tail page lives exactly as long as an optimized page uses it;
+ * HVO off leaves nr_memmap_* alone. */
+static void hvo_shared_lifetime(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	struct page *a, *b;
+	LIST_HEAD(la);
+	LIST_HEAD(lb);
+	struct counters c0;
+	long rt0;
+
+	host_mm_boot(256 * SZ_1M, &o);
+	c0 = snap();
+	hugetlb_optimize_vmemmap = 0;
+	a = take_huge(false);
+	list_add(&a->lru, &la);
+	prep(&la, true);
+	host_ok(!hugetlb_vmemmap_optimized(a) && snap().boot == c0.boot && snap().rt == c0.rt,
+		"HVO off: no change in nr_memmap_*");
+	dissolve(&la);
+	hugetlb_optimize_vmemmap = 1;
+	rt0 = node_stat(NR_MEMMAP_PAGES);
+	host_ok(hugetlb_vmemmap_nr_tail_frames() == 0, "empty pool: no shared page");
+	a = take_huge(true);
+	b = take_huge(true);
+	list_add(&a->lru, &la);
+	list_add(&b->lru, &lb);
+	prep(&la, true);
+	host_ok(hugetlb_vmemmap_nr_tail_frames() == 1 && node_stat(NR_MEMMAP_PAGES) == rt0 + 1,
+		"first optimized page allocates the shared page");
+	prep(&lb, true);
+	host_ok(hugetlb_vmemmap_nr_tail_frames() == 1 && node_stat(NR_MEMMAP_PAGES) == rt0 + 1,
+		"second one shares it");
+	dissolve(&la);
+	host_ok(hugetlb_vmemmap_nr_tail_frames() == 1 && compound_head(&b[200]) == b,
+		"still there while one page uses it");
+	dissolve(&lb);
+	host_ok(hugetlb_vmemmap_nr_tail_frames() == 0 && node_stat(NR_MEMMAP_PAGES) == rt0 + 14,
+		"freed with the last; the 14 restored frames count");
+	host_ok(check_ok(), "vm_check");
+}
+
+/* Take every free block; returns how many pages, pfns/orders in *held. */
+static unsigned long take_all(unsigned long **pfns, unsigned int **orders, unsigned long *nr)
+{
+	unsigned long n = 0, cap = 4096, pages = 0;
+	struct page *p;
+
+	*pfns = malloc(cap * sizeof(**pfns));
+	*orders = malloc(cap * sizeof(**orders));
+	for (int o = MAX_ORDER; o >= 0; o--)
+		while ((p = alloc_pages(o, ZONE_NORMAL))) {
+			if (n == cap) {
+				cap *= 2;
+				*pfns = realloc(*pfns, cap * sizeof(**pfns));
+				*orders = realloc(*orders, cap * sizeof(**orders));
+			}
+			(*pfns)[n] = page_to_pfn(p);
+			(*orders)[n++] = o;
+			pages += 1UL << o;
+		}
+	*nr = n;
+	return pages;
+}
+
+static void give_all(unsigned long *pfns, unsigned int *orders, unsigned long n)
+{
+	while (n--)
+		free_pages(pfn_to_page(pfns[n]), orders[n]);
+	free(pfns);
+	free(orders);
+}
+
+/* Restore under exhaustion: no free page at all, then exactly 10; the
+ * dissolve succeeds, donates what it must, and the free count is
+ * 512 per huge page minus the frames restored. */
+static void hvo_exhaustion(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	unsigned long *pfns, n, freed;
+	unsigned int *orders;
+	struct counters c0, c1, c2;
+	LIST_HEAD(l);
+	unsigned long donated;
+
+	host_mm_boot(256 * SZ_1M, &o);
+	for (int i = 0; i < 4; i++)
+		list_add_tail(&take_huge(true)->lru, &l);
+	prep(&l, true);
+	c0 = snap();
+	take_all(&pfns, &orders, &n);
+	host_ok(nr_free_pages() == 0, "every free page taken (%lu blocks)", n);
+	c1 = snap();
+	donated = dissolve(&l);
+	c2 = snap();
+	host_ok(donated == 4 * 7, "nothing free: all 28 frames donated (%lu)", donated);
+	/* the shared tail page (1) is freed too */
+	host_ok(c2.free == c1.free + 4 * (NPAGES - 7) + 1, "nr_free_pages +%lu = 4*(512-7) + shared page",
+		c2.free - c1.free);
+	host_ok(c2.rt == c1.rt + 28 - 1 && c2.opt == 0, "donated frames count in nr_memmap_pages");
+	host_ok(check_ok(), "vm_check after donating");
+	give_all(pfns, orders, n);
+	host_ok(check_ok(), "vm_check after giving all back");
+	freed = nr_free_pages();
+
+	/* exactly 10 free pages: the first page gets 7 from the buddy, the second 3 + 4 donated */
+	for (int i = 0; i < 2; i++)
+		list_add_tail(&take_huge(true)->lru, &l);
+	prep(&l, true);
+	take_all(&pfns, &orders, &n);
+	for (unsigned long k = 0; k < 10; k++) {           /* give back 10 order-0 pages */
+		unsigned long i = n - 1 - k;
+		host_ok(orders[i] == 0, "order-0 block %lu", k);
+		free_pages(pfn_to_page(pfns[i]), 0);
+	}
+	n -= 10;
+	c1 = snap();
+	donated = dissolve(&l);
+	c2 = snap();
+	host_ok(donated == 4, "10 free frames: 14 - 10 = 4 donated (%lu)", donated);
+	host_ok(c2.free == c1.free - 10 + 2 * NPAGES - 4 + 1, "free: -10 taken, +1020 dissolved, +1 shared");
+	host_ok(check_ok(), "vm_check");
+	give_all(pfns, orders, n);
+	host_ok(nr_free_pages() == freed, "after giving back: free count as before the grow (%lu/%lu): "
+		"14 frames freed by optimize, 10 + 4 donated taken by restore", nr_free_pages(), freed);
+	(void)c0;
+}
+
+/* Injected allocation failures: optimize without a shared page leaves the
+ * page fully mapped; a restore whose allocations fail donates.  Counters and
+ * PTEs stay consistent (vm_check) at every step. */
+static void hvo_injected(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	struct page *a, *b;
+	struct counters c0, c1;
+	LIST_HEAD(l);
+	LIST_HEAD(lb);
+	unsigned long d;
+
+	host_mm_boot(256 * SZ_1M, &o);
+	a = take_huge(true);
+	b = take_huge(true);
+	list_add_tail(&a->lru, &l);
+	list_add_tail(&b->lru, &l);
+	c0 = snap();
+	hugetlb_vmemmap_fail_allocs = 1;
+	host_ok(hugetlb_vmemmap_optimize_folios(&l, ORDER) == 1, "shared page allocation fails for one page");
+	host_ok(!hugetlb_vmemmap_optimized(a) && hugetlb_vmemmap_optimized(b), "the other one is optimized");
+	prep(&l, false);
+	c1 = snap();
+	host_ok(c1.boot + c1.rt == c0.boot + c0.rt - 6 && c1.opt == 1, "counters: 7 freed, 1 shared");
+	host_ok(host_probe_write((unsigned long)&a[300]) && !host_probe_write((unsigned long)&b[300]),
+		"a stays RW, b's tails RO");
+	host_ok(check_ok(), "vm_check after a failed optimize");
+	hugetlb_vmemmap_fail_allocs = 3;
+	list_del(&a->lru);
+	list_add(&a->lru, &lb);
+	d = dissolve(&l);
+	host_ok(d == 7 && hugetlb_vmemmap_fail_allocs == 2, "restore: first allocation fails, the page donates "
+		"all 7 (%lu)", d);
+	hugetlb_vmemmap_fail_allocs = 0;
+	host_ok(check_ok(), "vm_check after a failed-allocation restore");
+	dissolve(&lb);
+	host_ok(check_ok() && hugetlb_vmemmap_nr_tail_frames() == 0, "all dissolved");
+}
+
+/* vm_check reports an RO vmemmap page that is not the shared tail page,
+ * and a tail page mapped RW; the view draws the rows. */
+static void hvo_vm_check_and_view(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	struct page *h;
+	LIST_HEAD(l);
+	char msg[VM_CHECK_MSG_SIZE], buf[8192];
+	struct pgwalk_remap r;
+	phys_addr_t shared;
+
+	host_mm_boot(256 * SZ_1M, &o);
+	h = take_huge(true);
+	list_add(&h->lru, &l);
+	prep(&l, true);
+	shared = frame_of((unsigned long)h + PAGE_SIZE);
+	r = (struct pgwalk_remap){ .va = (unsigned long)h + 2 * PAGE_SIZE, .pa = shared, .prot = PROT_KERNEL_RW };
+	pgwalk_remap_batch(&r, 1);
+	host_ok(vm_check_run(msg, sizeof(msg)) != 0 && strstr(msg, "shared tail page") && strstr(msg, "RW"),
+		"a shared tail page mapped RW is reported: %s", msg);
+	r.prot = PROT_KERNEL_RO;
+	r.pa = frame_of((unsigned long)h);
+	pgwalk_remap_batch(&r, 1);
+	host_ok(vm_check_run(msg, sizeof(msg)) != 0 && strstr(msg, "read-only"),
+		"an RO page onto another frame is reported: %s", msg);
+	r.pa = shared;
+	pgwalk_remap_batch(&r, 1);
+	host_ok(check_ok(), "put back: ok");
+	snprintf(buf, sizeof(buf), "vmemmap %#lx", page_to_pfn(h) + 77);
+	host_ok(host_shell(buf, buf, sizeof(buf)) == 0, "vmemmap verb");
+	printf("%s", buf);
+	host_ok(strstr(buf, "shared tail page") && strstr(buf, " RO") && strstr(buf, " RW"),
+		"rows name RW/RO and the shared tail page");
+	dissolve(&l);
+}
+
+int main(void)
+{
+	host_tap_init();
+	host_scenario("tails canonical", hvo_tails_canonical);
+	host_scenario("accounting", hvo_accounting);
+	host_scenario("shared lifetime", hvo_shared_lifetime);
+	host_scenario("exhaustion", hvo_exhaustion);
+	host_scenario("injected failures", hvo_injected);
+	host_scenario("vm_check and view", hvo_vm_check_and_view);
+	return host_tap_done();
+}
