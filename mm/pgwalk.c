@@ -82,14 +82,12 @@ int pgwalk_map_page(unsigned long va, phys_addr_t pa, enum pgprot prot, pgwalk_a
 
 int pgwalk_remap_page(unsigned long va, phys_addr_t pa, enum pgprot prot, phys_addr_t *old_pa)
 {
-	pte_t *ep = pgwalk_pte(va);
+	struct pgwalk_remap r = { .va = va, .pa = pa, .prot = prot };
+	int rc = pgwalk_remap_batch(&r, 1);       /* one invalidation, counted */
 
-	if (!ep || !pte_present(*ep))
-		return -ENOENT;
-	*old_pa = pte_pa(*ep);
-	arch_set_pte(va, 0, ep, pte_mk_leaf(pa, 0, prot));
-	flush_tlb_kernel_range(va, va + PAGE_SIZE);
-	return 0;
+	if (!rc)
+		*old_pa = r.old_pa;
+	return rc;
 }
 
 /* pte_batch entry i of a pgwalk_remap array (ctx): its PTE and new leaf. */

@@ -29,7 +29,8 @@ pte_t *pgwalk_pte(unsigned long va);
  * 0, -ENOMEM (alloc failed), -EEXIST (va already mapped, or under a block). */
 int pgwalk_map_page(unsigned long va, phys_addr_t pa, enum pgprot prot, pgwalk_alloc_t alloc);
 /* Point the present PTE of va at pa with prot, flush va from the TLB and
- * return the old frame in *old_pa.  -ENOENT when va has no PTE. */
+ * return the old frame in *old_pa.  -ENOENT when va has no PTE.  A batch
+ * of one (below): on arm64 one break-before-make with one TLBI. */
 int pgwalk_remap_page(unsigned long va, phys_addr_t pa, enum pgprot prot, phys_addr_t *old_pa);
 /* One entry of a batched remap: va's present PTE is pointed at pa with
  * prot; the old frame comes back in old_pa. */
