@@ -373,7 +373,7 @@ static void hvo_vm_check_and_view(void)
 	r.prot = PROT_KERNEL_RO;
 	r.pa = frame_of((unsigned long)h);
 	pgwalk_remap_batch(&r, 1);
-	host_ok(vm_check_run(msg, sizeof(msg)) != 0 && strstr(msg, "read-only"),
+	host_ok(vm_check_run(msg, sizeof(msg)) != 0 && strstr(msg, "read-only onto") && strstr(msg, "not a shared tail page"),
 		"an RO page onto another frame is reported: %s", msg);
 	r.pa = shared;
 	pgwalk_remap_batch(&r, 1);
