@@ -155,16 +155,33 @@ static void buddy_expand_locked(struct zone *z, struct page *page, unsigned int 
 	}
 }
 
-/* Smallest free block of at least 2^order pages, split down.  Zone lock held. */
+/* The first block on fa's list that lies outside ISOLATED sections, or
+ * NULL.  A section being offlined hands nothing new out; its blocks stay
+ * listed (free and counted) until the offline takes them or gives up.
+ * Usually the first entry: only blocks of isolated sections are skipped. */
+static struct page *buddy_first_allocatable(struct free_area *fa)
+{
+	struct list_head *e;
+
+	list_for_each(e, &fa->free_list) {
+		struct page *page = list_entry(e, struct page, lru);
+
+		if (!pfn_section_isolated(page_to_pfn(page)))
+			return page;
+	}
+	return NULL;
+}
+
+/* Smallest free block of at least 2^order pages outside isolated sections,
+ * split down.  Zone lock held. */
 static struct page *buddy_alloc_locked(struct zone *z, unsigned int order)
 {
 	for (unsigned int o = order; o <= MAX_ORDER; o++) {
 		struct free_area *fa = &z->free_area[o];
-		struct page *page;
+		struct page *page = buddy_first_allocatable(fa);
 
-		if (list_empty(&fa->free_list))
+		if (!page)
 			continue;
-		page = list_first_entry(&fa->free_list, struct page, lru);
 		buddy_del_locked(z, page, o);
 		buddy_expand_locked(z, page, order, o);
 		return page;

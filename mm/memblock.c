@@ -194,6 +194,8 @@ phys_addr_t memblock_alloc_try(u64 size, u64 align)
 	size = ALIGN_UP(size, PAGE_SIZE);
 	while (memblock_next_free_range(&cursor, &s, &e)) {
 		phys_addr_t cand;
+		if (memblock.current_limit && e > memblock.current_limit)
+			e = MAX(s, memblock.current_limit);
 		if (e - s < size)
 			continue;
 		cand = ALIGN_DOWN(e - size, align);
@@ -224,6 +226,20 @@ phys_addr_t memblock_alloc_phys(u64 size, u64 align)
 
 void memblock_retire(void) { memblock.retired = true; }
 
+void memblock_set_current_limit(phys_addr_t limit) { memblock.current_limit = limit; }
+
+void memblock_cap_direct_map(phys_addr_t limit)
+{
+	while (memblock.memory.cnt && memblock_end_of_ram() > limit) {
+		const struct memblock_region *r = &memblock.memory.regions[memblock.memory.cnt - 1];
+		phys_addr_t s = MAX(r->base, limit), e = r->base + r->size;
+
+		printk("memblock: RAM [%#llx, %#llx) is beyond the direct map (ends at %#llx), ignored\n",
+		       (unsigned long long)s, (unsigned long long)e, (unsigned long long)limit);
+		memblock_remove(s, e - s);
+	}
+}
+
 /* Build memory/reserved from the firmware map, the kernel's reservations and mem=. */
 void memblock_init(const struct bootinfo *bi)
 {
@@ -243,6 +259,8 @@ void memblock_init(const struct bootinfo *bi)
 		if (r->type != BOOT_MEM_USABLE)
 			memblock_remove(s, ALIGN_UP(r->base + r->size, PAGE_SIZE) - s);
 	}
+	memblock_cap_direct_map(DIRECT_MAP_SIZE);
+	memblock_set_current_limit(DIRECT_MAP_SIZE);
 	if (memblock.mem_limit)
 		memblock_enforce_memory_limit(memblock.mem_limit);
 	for (int i = 0; i < bi->nr_reserved; i++) {

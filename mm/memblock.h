@@ -35,6 +35,7 @@ struct memblock {
 	struct memblock_type memory;
 	struct memblock_type reserved;
 	u64 mem_limit;                     /* mem=; 0 = no limit */
+	phys_addr_t current_limit;         /* allocations end below this; 0 = no limit */
 	bool retired;
 	u64 firmware_usable;               /* usable bytes in the firmware map */
 	u64 kernel_bytes;                  /* bootinfo.reserved inside memory */
@@ -49,6 +50,13 @@ void memblock_init(const struct bootinfo *bi);
 int memblock_add(phys_addr_t base, u64 size);
 int memblock_remove(phys_addr_t base, u64 size);
 int memblock_reserve(phys_addr_t base, u64 size);
+/* Allocations end below limit from now on (Linux's memblock_set_current_limit):
+ * memblock_init() sets it to DIRECT_MAP_SIZE, so every carve is reachable
+ * through __va(). */
+void memblock_set_current_limit(phys_addr_t limit);
+/* Drop RAM at or above limit (no direct map reaches it), printing one
+ * warning line per dropped range. */
+void memblock_cap_direct_map(phys_addr_t limit);
 /* Keep only the memory below the address where `limit` bytes of RAM are covered. */
 void memblock_enforce_memory_limit(u64 limit);
 /* memblock_alloc_phys() (include/pagoda/mm.h) without the panic: 0 when no

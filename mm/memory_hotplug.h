@@ -57,16 +57,20 @@ extern enum mhp_online_type memhp_default_online_type;   /* memhp_default_state=
 /* Zones block_id may be onlined to, Linux's valid_zones rules: bit
  * (1 << ZONE_NORMAL) and/or (1 << ZONE_MOVABLE); 0 if it is absent. */
 unsigned int memhp_valid_zones(unsigned long block_id);
+/* The zone an online request t would give offline block block_id. */
+enum zone_type memhp_zone_for(unsigned long block_id, enum mhp_online_type t);
+/* "offline", "online", "online_kernel", "online_movable" <-> enum (-EINVAL). */
+int memhp_online_type_parse(const char *s);
+const char *memhp_online_type_name(enum mhp_online_type t);
 /* The pfn holding block_id's first page that the buddy allocator may use
  * (after its self-hosted pages). */
 unsigned long memhp_block_first_usable_pfn(unsigned long block_id);
 /* What holds pfn, for the offline error line: "allocated page",
  * "reserved page", "in-use huge page", ... */
 const char *memhp_pfn_owner(unsigned long pfn);
-/* Sections added by add_memory (blocks), in ascending order: the first
- * block at or after *block_id; false when there is none. */
-bool memhp_next_block(unsigned long *block_id);
-/* Called by mm/memory_block.c when a block appears / disappears. */
+/* mm/memory_block.c: memoryN/ of every present section (an initcall; host
+ * tests call it after boot), and of a block that appears / disappears. */
+int memory_blocks_init(void);
 void memory_block_register(unsigned long block_id);
 void memory_block_unregister(unsigned long block_id);
 #endif

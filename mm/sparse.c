@@ -12,6 +12,7 @@
 #include "mm/sparse.h"
 #include "mm/memblock.h"
 #include "mm/mm_internal.h"
+#include "mm/buddy.h"
 
 struct mem_section *mem_section_root[NR_SECTION_ROOTS];
 static unsigned long sparse_nr_sections_hint;   /* highest present section + 1 */
@@ -40,6 +41,30 @@ struct mem_section *sparse_section_alloc(unsigned long nr)
 }
 
 unsigned long sparse_max_section(void) { return sparse_nr_sections_hint; }
+
+/* Is every section under root r without state? */
+static bool sparse_root_empty(unsigned long r)
+{
+	for (unsigned long i = 0; i < SECTIONS_PER_ROOT; i++)
+		if (mem_section_root[r][i].state)
+			return false;
+	return true;
+}
+
+void sparse_section_remove(unsigned long nr)
+{
+	unsigned long r = nr / SECTIONS_PER_ROOT;
+	phys_addr_t pa = __pa(mem_section_root[r]);
+	struct page *root_page = pfn_to_page(pa >> PAGE_SHIFT);
+
+	KASSERT(!sparse_section(nr)->state, "section %lu: state %#x", nr, sparse_section(nr)->state);
+	if (sparse_root_empty(r) && !page_test_flag(root_page, PG_reserved)) {
+		mem_section_root[r] = NULL;
+		free_pages(root_page, 0);
+	}
+	while (sparse_nr_sections_hint && !sparse_section_has(sparse_nr_sections_hint - 1, SECTION_PRESENT))
+		sparse_nr_sections_hint--;
+}
 
 /* Mark [start, end) of RAM present in its sections, counting present pages. */
 static void sparse_mark_range(phys_addr_t start, phys_addr_t end)

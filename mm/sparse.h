@@ -89,6 +89,11 @@ static inline bool pfn_section_isolated(unsigned long pfn)
 	return sparse_section_has(pfn_to_section_nr(pfn), SECTION_ISOLATED);
 }
 
+/* Section nr (state already cleared by memory hot-remove) is gone: free
+ * its root page if no section under it has state left and it came from the
+ * buddy allocator (boot roots stay), and lower sparse_max_section(). */
+void sparse_section_remove(unsigned long nr);
+
 /* Mark every section overlapping memblock.memory PRESENT | EARLY and count
  * its present pages. */
 void sparse_init_early(void);

@@ -14,6 +14,7 @@
  * with pgwalk_remap_page() and free the old frame. */
 #include <pagoda/kernel.h>
 #include <asm/vmparam.h>
+#include <asm/tlbflush.h>
 #include "mm/sparse_vmemmap.h"
 #include "mm/memblock.h"
 #include "mm/mm_internal.h"
@@ -27,19 +28,41 @@ static void vmemmap_charge(const struct vmemmap_alloc *a, long pages)
 		mod_node_stat(a->counter, pages);
 }
 
-void vmemmap_depopulate_section(unsigned long nr, const struct vmemmap_alloc *a)
+/* Unmap the vmemmap pages [first, last) of section nr that are mapped,
+ * handing each frame to a->unframe and uncharging a->counter, then (if
+ * flush) one TLB flush for the whole range, never one per page.  Tables stay. */
+static void vmemmap_unmap_pages(unsigned long nr, unsigned long first, unsigned long last,
+				const struct vmemmap_alloc *a, bool flush)
 {
-	unsigned long va = vmemmap_section_va(nr);
+	unsigned long va0 = vmemmap_section_va(nr) + first * PAGE_SIZE, va = va0;
 
-	for (unsigned long i = 0; i < VMEMMAP_PAGES_PER_SECTION; i++, va += PAGE_SIZE) {
+	for (unsigned long i = first; i < last; i++, va += PAGE_SIZE) {
+		pte_t *ep = pgwalk_pte(va);
 		phys_addr_t old;
-		if (pgwalk_unmap_page(va, &old))
+
+		if (!ep || !pte_present(*ep))
 			continue;
+		old = pte_pa(*ep);
+		arch_set_pte(va, 0, ep, 0);
 		a->unframe(old, a->ctx);
 		vmemmap_charge(a, -1);
 	}
+	if (flush && last > first)
+		flush_tlb_kernel_range(va0, va);
 }
 
+void vmemmap_depopulate_section(unsigned long nr, const struct vmemmap_alloc *a)
+{
+	vmemmap_unmap_pages(nr, 0, VMEMMAP_PAGES_PER_SECTION, a, true);
+}
+
+void vmemmap_unmap_section(unsigned long nr, const struct vmemmap_alloc *a)
+{
+	vmemmap_unmap_pages(nr, 0, VMEMMAP_PAGES_PER_SECTION, a, false);
+}
+
+/* On failure at page i only pages [0, i) are ours: page i may be another
+ * owner's mapping (-EEXIST), and that one must stay. */
 int vmemmap_populate_section(unsigned long nr, const struct vmemmap_alloc *a)
 {
 	unsigned long va = vmemmap_section_va(nr);
@@ -51,7 +74,7 @@ int vmemmap_populate_section(unsigned long nr, const struct vmemmap_alloc *a)
 		if (rc) {
 			if (pa)
 				a->unframe(pa, a->ctx);
-			vmemmap_depopulate_section(nr, a);
+			vmemmap_unmap_pages(nr, 0, i, a, true);
 			return rc;
 		}
 		vmemmap_charge(a, 1);

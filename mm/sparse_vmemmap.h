@@ -20,12 +20,18 @@ struct vmemmap_alloc {
 };
 
 static inline unsigned long vmemmap_section_va(unsigned long nr);
-/* Map the 512 vmemmap pages of section nr read-write.  0 or -ENOMEM, in
- * which case every page mapped so far is unmapped and given back. */
+/* Map the 512 vmemmap pages of section nr read-write.  0, or -ENOMEM /
+ * -EEXIST, in which case the pages this call mapped are unmapped and given
+ * back (one TLB flush) and nothing else is touched: a page that was already
+ * mapped (-EEXIST) belongs to another owner and stays.  Tables it made stay. */
 int vmemmap_populate_section(unsigned long nr, const struct vmemmap_alloc *a);
 /* Unmap the vmemmap of section nr, handing each frame to a->unframe and
- * uncharging a->counter.  Page tables stay (they are shared). */
+ * uncharging a->counter, with one TLB flush for the section's 2 MiB of VA.
+ * Page tables stay (the caller prunes empty ones, mm/memory_hotplug.c). */
 void vmemmap_depopulate_section(unsigned long nr, const struct vmemmap_alloc *a);
+/* The same without the flush: a remove of many sections clears them all
+ * and flushes once (mm/memory_hotplug.c). */
+void vmemmap_unmap_section(unsigned long nr, const struct vmemmap_alloc *a);
 /* Frames and tables from the buddy allocator, charged to nr_memmap_pages. */
 extern const struct vmemmap_alloc vmemmap_alloc_buddy;
 /* Boot: populate every present section from memblock: one block for all

@@ -1,7 +1,8 @@
 /* vm_check: cross-check sections, vmemmap PTEs, free lists and the memmap,
  * and name the first inconsistency.
  *
- *   checker "sections"       every section with a root page:
+ *   checker "sections"       no vmemmap PTE under sections without a root page;
+ *                            every section with a root page:
  *     state bits agree (online => memmap => present, ...);
  *     memmap present => each of its 512 vmemmap pages is a present level-0
  *       PTE, RW, onto a PG_memmap or PG_vmemmap_self_hosted frame that is
@@ -10,6 +11,7 @@
  *     no memmap      => none of them is mapped
  *   checker "free lists"     every entry of every zone/order list:
  *     a struct page, PG_buddy, its order, free, aligned, in the list's zone,
+ *     not a memmap, page-table or self-hosted frame,
  *     inside one present online section of that zone;
  *     entries = nr_free, pages = zone free_pages, zones = nr_free_pages()
  *   checker "memmap"         every struct page of sections with a memmap:
@@ -127,8 +129,57 @@ static bool vm_check_section_vmemmap(struct vm_check *c, unsigned long nr, bool 
 	return true;
 }
 
+/* The first present leaf under table t (level lvl, first entry at base)
+ * inside VA [start, last], or 0.  Absent subtrees are skipped whole, so the
+ * vmemmap of sections without a root page costs a few table reads. */
+static unsigned long vm_check_first_leaf(const pte_t *t, int lvl, unsigned long base,
+					 unsigned long start, unsigned long last)
+{
+	unsigned long span = pt_level_size(lvl);
+
+	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+		unsigned long va = base + i * span, found;
+
+		if (!pte_present(t[i]) || va > last || va + (span - 1) < start)
+			continue;
+		if (!pte_is_table(t[i], lvl))
+			return MAX(va, start);
+		found = vm_check_first_leaf(__va(pte_pa(t[i])), lvl - 1, va, start, last);
+		if (found)
+			return found;
+	}
+	return 0;
+}
+
+/* No vmemmap PTE may exist under sections whose root page is absent (a
+ * removed block left it mapped, or a stray write of the walker). */
+static bool vm_check_rootless(struct vm_check *c)
+{
+	unsigned long base = vmemmap_section_va(0) & ~(pt_level_size(PT_LEVELS - 1) * PT_ENTRIES - 1);
+
+	for (unsigned long r = 0, r2; r < NR_SECTION_ROOTS; r = r2) {
+		unsigned long va;
+
+		for (r2 = r; r2 < NR_SECTION_ROOTS && !mem_section_root[r2]; r2++)
+			;                       /* one walk per run of absent roots */
+		if (r2 == r) {
+			r2++;
+			continue;
+		}
+		va = vm_check_first_leaf(arch_pgd(), PT_LEVELS - 1, base,
+					 vmemmap_section_va(r * SECTIONS_PER_ROOT),
+					 vmemmap_section_va(r2 * SECTIONS_PER_ROOT) - 1);
+		if (va)
+			return vm_check_fail(c, "stray vmemmap mapping %#lx of section %lu, which has no "
+					     "root page", va, pfn_to_section_nr(page_to_pfn((struct page *)va)));
+	}
+	return true;
+}
+
 static bool vm_check_sections(struct vm_check *c)
 {
+	if (!vm_check_rootless(c))
+		return false;
 	for (unsigned long nr = 0; nr < sparse_max_section(); nr++) {
 		const struct mem_section *ms = sparse_section(nr);
 
@@ -142,6 +193,19 @@ static bool vm_check_sections(struct vm_check *c)
 }
 
 /* ---------------------------------------------------------------- free lists */
+
+/* What a frame that must never be free is: "PG_memmap", "PG_pgtable",
+ * "PG_vmemmap_self_hosted", or NULL. */
+static const char *vm_check_frame_kind(const struct page *p)
+{
+	if (page_test_flag(p, PG_memmap))
+		return "PG_memmap";
+	if (page_test_flag(p, PG_pgtable))
+		return "PG_pgtable";
+	if (page_test_flag(p, PG_vmemmap_self_hosted))
+		return "PG_vmemmap_self_hosted";
+	return NULL;
+}
 
 /* Entry p of zone zi's order-o list: see the theory comment. */
 static bool vm_check_free_entry(struct vm_check *c, int zi, unsigned int o, const struct page *p)
@@ -159,6 +223,10 @@ static bool vm_check_free_entry(struct vm_check *c, int zi, unsigned int o, cons
 	if (p->refcount || page_test_flag(p, PG_reserved))
 		return vm_check_fail(c, "%s order %u: pfn %#lx is not free (refcount %d, flags %#llx)",
 				     zn, o, pfn, p->refcount, (unsigned long long)p->flags);
+	if (page_test_flag(p, PG_memmap) || page_test_flag(p, PG_pgtable) ||
+	    page_test_flag(p, PG_vmemmap_self_hosted))
+		return vm_check_fail(c, "%s order %u: pfn %#lx is a %s frame on a free list", zn, o, pfn,
+				     vm_check_frame_kind(p));
 	if (!IS_ALIGNED(pfn, n))
 		return vm_check_fail(c, "%s order %u: pfn %#lx is not aligned to its order", zn, o, pfn);
 	if (page_zone_id(p) != (enum zone_type)zi)
@@ -257,6 +325,9 @@ static bool vm_check_free_block(struct vm_check *c, const struct mem_section *ms
 		if (page_test_flag(p + i, PG_reserved))
 			return vm_check_fail(c, "pfn %#lx inside free block %#lx order %u is reserved",
 					     pfn + i, pfn, o);
+		if (vm_check_frame_kind(p + i))
+			return vm_check_fail(c, "pfn %#lx inside free block %#lx order %u is a %s frame",
+					     pfn + i, pfn, o, vm_check_frame_kind(p + i));
 	}
 	return vm_check_merged(c, ms, pfn, p);
 }

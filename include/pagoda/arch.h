@@ -51,6 +51,30 @@ phys_addr_t arch_kimage_pa(const void *kernel_va);
  * control, probe devices, and anything that needs the buddy allocator. */
 void arch_late_init(void);
 
+/* Memory hotplug (mm/memory_hotplug.c).  Page-table pages for the direct
+ * map come from a: with memmap_on_memory from the block being added (then
+ * alloc() may return a page inside [start, start + size) that is not
+ * mapped yet: the arch zeroes it once it can reach it), else from the
+ * buddy allocator (zeroed).  free() takes back a table that emptied. */
+struct mhp_table_alloc {
+	phys_addr_t (*alloc)(void *ctx);     /* 0 when none is left */
+	void (*free)(phys_addr_t pa, void *ctx);
+	void *ctx;
+};
+/* Make [start, start + size) (128 MiB aligned) reachable through __va().
+ * 0, -ERANGE (no direct map reaches it) or -ENOMEM, nothing changed then.
+ * x86_64: the boot direct map covers [0, 512 GiB): a range check, 0 tables.
+ * arm64: 2 MiB blocks, unless the boot map already covers the range. */
+int arch_add_memory(phys_addr_t start, u64 size, const struct mhp_table_alloc *a);
+/* Tables inside [start, start + size) that arch_remove_memory() must move
+ * out because they still map memory outside the range. */
+unsigned long arch_remove_memory_moves(phys_addr_t start, u64 size);
+/* Undo arch_add_memory() for [start, start + size): clear the mappings it
+ * made (never the boot map's), move shared tables out of the range (pages
+ * from a->alloc, which the caller has provisioned for the count above),
+ * give emptied tables to a->free, one TLB flush for the range.  Cannot fail. */
+void arch_remove_memory(phys_addr_t start, u64 size, const struct mhp_table_alloc *a);
+
 /* Entry point into generic code, called by the arch once the console,
  * exception vectors and bootinfo are ready and the direct map covers RAM. */
 __noreturn void kmain(void);

@@ -20,6 +20,7 @@
 #include <pagoda/cmdline.h>
 #include <pagoda/mm.h>
 #include <pagoda/vmstat.h>
+#include <pagoda/arch.h>
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 #include "host_mm.h"
@@ -27,6 +28,7 @@
 
 unsigned long host_page_offset;
 unsigned long host_vmemmap_start;
+unsigned long host_direct_map_size;
 static int host_memfd = -1;
 static phys_addr_t host_pgd_pa;
 
@@ -111,6 +113,25 @@ static void host_map_phys(u64 phys_size)
 		abort();
 	}
 	host_vmemmap_start = host_reserve(VMEMMAP_SIZE, SZ_1G);
+	host_direct_map_size = phys_size;
+}
+
+/* Memory hotplug on the host: like x86_64, the "direct map" (the memfd
+ * mapping) already covers every simulated physical address, so add is a
+ * range check and takes no table; remove changes nothing. */
+int arch_add_memory(phys_addr_t start, u64 size, const struct mhp_table_alloc *a)
+{
+	if (!size || start + size < start || start + size > host_direct_map_size)
+		return -ERANGE;
+	return 0;
+}
+
+unsigned long arch_remove_memory_moves(phys_addr_t start, u64 size) { return 0; }
+
+void arch_remove_memory(phys_addr_t start, u64 size, const struct mhp_table_alloc *a)
+{
+	if (start + size > host_direct_map_size)
+		abort();
 }
 
 /* Root table at kbase, a level-2 table of 1 GiB direct-map blocks at kbase + 4K. */
@@ -157,6 +178,8 @@ void host_mm_boot(u64 mem_bytes, const struct host_mm_opts *opts)
 	for (int i = 0; i < o->nr_map; i++)
 		phys_size = MAX(phys_size, o->map[i].base + o->map[i].size);
 	host_map_phys(phys_size);
+	if (o->direct_map_size)
+		host_direct_map_size = o->direct_map_size;
 	host_build_pgd(kbase, phys_size);
 	host_fill_bootinfo(mem_bytes, o, kbase, ksize);
 	host_printk_quiet = o->quiet;

@@ -29,6 +29,7 @@ struct host_mm_opts {
 	u64 kernel_size;                           /* 0: 2 MiB */
 	bool quiet;                                /* suppress printk during boot */
 	bool memblock_only;                        /* stop after memblock_init() */
+	u64 direct_map_size;                       /* 0: the whole memfd (DIRECT_MAP_SIZE) */
 };
 
 void host_mm_boot(u64 mem_bytes, const struct host_mm_opts *opts);

@@ -25,6 +25,9 @@
 #define IOMAP_START        0xfffffe0000000000UL
 #define IOMAP_SIZE         (1UL << 39)
 #define MAX_PHYSMEM_BITS   48
+/* RAM the direct map can reach: [0, DIRECT_MAP_SIZE), PAGE_OFFSET up to the
+ * kernel image (128 TiB).  memblock ignores RAM above it, hot-add refuses it. */
+#define DIRECT_MAP_SIZE    (1UL << 47)
 /* Huge page sizes as buddy orders: 2 MiB (PMD block), 32 MiB (16 contiguous
  * PMDs), 1 GiB (PUD block). */
 #define HUGEPAGE_ORDERS    { 9, 13, 18 }

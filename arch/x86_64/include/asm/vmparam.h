@@ -25,6 +25,10 @@
 #define KIMAGE_VADDR       _AC(0xffffffff80000000, UL)
 #define KIMAGE_PADDR       _AC(0x200000, UL)         /* load address (2 MiB) */
 #define MAX_PHYSMEM_BITS   46
+/* RAM the direct map reaches: [0, DIRECT_MAP_SIZE) (one PML4 slot of 1 GiB
+ * pages, arch/x86_64/kmap.c).  memblock ignores RAM above it and hot-add
+ * refuses it. */
+#define DIRECT_MAP_SIZE    (_AC(512, UL) << 30)
 /* Huge page sizes as buddy orders: 2 MiB (PMD), 1 GiB (PUD). */
 #define HUGEPAGE_ORDERS    { 9, 18 }
 #define NR_HUGEPAGE_SIZES  2

@@ -10,6 +10,7 @@
 
 extern unsigned long host_page_offset;
 extern unsigned long host_vmemmap_start;
+extern unsigned long host_direct_map_size;
 
 #define ARCH_NAME          "host"
 #define PAGE_SHIFT         12
@@ -19,6 +20,9 @@ extern unsigned long host_vmemmap_start;
 #define VMEMMAP_START      host_vmemmap_start
 #define VMEMMAP_SIZE       (1UL << 40)
 #define MAX_PHYSMEM_BITS   46
+/* The host "direct map" is the memfd: [0, its size), or less when a test
+ * sets host_mm_opts.direct_map_size. */
+#define DIRECT_MAP_SIZE    host_direct_map_size
 #define HUGEPAGE_ORDERS    { 9, 18 }
 #define NR_HUGEPAGE_SIZES  2
 

@@ -1,0 +1,257 @@
+/* Onlining and offlining memory blocks (one section each).
+ *
+ *   block pfn   0 .. altmap-1          altmap .. 32767
+ *   offline     [self-hosted, reserved][ PG_offline: not in any zone      ]
+ *   online      [self-hosted, reserved][ buddy blocks of zone Normal or   ]
+ *                                       [ Movable, largest aligned first  ]
+ *
+ * Online: the pages after the altmap go to the zone's free lists as the
+ * largest aligned blocks; managed_pages (MemTotal) and MemFree grow by
+ * exactly that many, the zone's present_pages by the section's.
+ *
+ * Offline: free huge pages in the block are dissolved (mm/hugetlb.c), then
+ * the section is ISOLATED - alloc_pages() hands nothing out from it - and
+ * every page after the altmap must be inside a free block.  If one is not,
+ * the isolation is undone and -EBUSY names the first busy pfn; else the
+ * free blocks leave the lists and the counters drop by what online added.
+ *
+ * Zones (Linux's valid_zones): an offline block may go to Normal or to
+ * Movable; the default (listed first) is Movable when only the Movable
+ * zone's span touches the block, else Normal.  Movable memory takes no
+ * unmovable kernel allocation (mm_alloc_meta_page asks Normal), so it can
+ * be offlined again once its users free it. */
+#include <pagoda/kernel.h>
+#include <pagoda/cmdline.h>
+#include "mm/memory_hotplug.h"
+#include "mm/hotplug_internal.h"
+#include "mm/buddy.h"
+#include "mm/page_poison.h"
+
+enum mhp_online_type memhp_default_online_type = MMOP_ONLINE;
+
+unsigned long memhp_block_first_usable_pfn(unsigned long nr)
+{
+	const struct mem_section *ms = sparse_section(nr);
+
+	return section_nr_to_pfn(nr) + (ms ? ms->nr_altmap_pages : 0);
+}
+
+/* Struct pages of [start, end): zone zt, plus flag f (0: none). */
+static void mhp_init_pages(unsigned long start, unsigned long end, enum zone_type zt, int f)
+{
+	for (unsigned long pfn = start; pfn < end; pfn++) {
+		struct page *p = pfn_to_page(pfn);
+
+		memset(p, 0, sizeof(*p));
+		page_set_zone(p, zt);
+		if (f >= 0)
+			page_set_flag(p, (enum pageflags)f);
+	}
+}
+
+void mhp_init_block_pages(unsigned long nr)
+{
+	const struct mem_section *ms = sparse_section(nr);
+	unsigned long start = section_nr_to_pfn(nr), usable = memhp_block_first_usable_pfn(nr);
+
+	for (unsigned long pfn = start; pfn < usable; pfn++) {
+		struct page *p = pfn_to_page(pfn);
+
+		memset(p, 0, sizeof(*p));
+		page_set_flag(p, PG_vmemmap_self_hosted);
+		page_set_flag(p, PG_reserved);
+		if (pfn - start >= VMEMMAP_PAGES_PER_SECTION)
+			page_set_flag(p, PG_pgtable);
+		p->refcount = 1;
+	}
+	mhp_init_pages(usable, start + PAGES_PER_SECTION, ms->zone, PG_offline);
+}
+
+/* [start, end) of zone zt's span: its online sections; false if none. */
+static bool mhp_zone_span(enum zone_type zt, unsigned long *start, unsigned long *end)
+{
+	unsigned long nr;
+	struct mem_section *ms;
+	bool any = false;
+
+	for_each_present_section(nr, ms) {
+		if (!(ms->state & SECTION_ONLINE) || ms->zone != (u32)zt)
+			continue;
+		if (!any)
+			*start = nr;
+		*end = nr + 1;
+		any = true;
+	}
+	return any;
+}
+
+/* Does zone zt's span include or touch block nr? */
+static bool mhp_zone_touches(enum zone_type zt, unsigned long nr)
+{
+	unsigned long s, e;
+
+	return mhp_zone_span(zt, &s, &e) && nr + 1 >= s && nr <= e;
+}
+
+/* The zone MMOP_ONLINE picks for offline block nr (Linux's default_zone_for_pfn). */
+static enum zone_type mhp_default_zone(unsigned long nr)
+{
+	bool kernel = mhp_zone_touches(ZONE_NORMAL, nr), movable = mhp_zone_touches(ZONE_MOVABLE, nr);
+
+	return movable && !kernel ? ZONE_MOVABLE : ZONE_NORMAL;
+}
+
+unsigned int memhp_valid_zones(unsigned long nr)
+{
+	const struct mem_section *ms = sparse_section(nr);
+
+	if (!ms || !(ms->state & SECTION_PRESENT))
+		return 0;
+	if (ms->state & SECTION_ONLINE)
+		return 1u << ms->zone;
+	return (1u << ZONE_NORMAL) | (1u << ZONE_MOVABLE);
+}
+
+/* The zone for an online request of type t on offline block nr. */
+enum zone_type memhp_zone_for(unsigned long nr, enum mhp_online_type t)
+{
+	if (t == MMOP_ONLINE_KERNEL)
+		return ZONE_NORMAL;
+	if (t == MMOP_ONLINE_MOVABLE)
+		return ZONE_MOVABLE;
+	return mhp_default_zone(nr);
+}
+
+int online_memory_block(unsigned long nr, enum mhp_online_type t)
+{
+	struct mem_section *ms = sparse_section(nr);
+	unsigned long usable = memhp_block_first_usable_pfn(nr), end = section_nr_to_pfn(nr + 1);
+	enum zone_type zt;
+
+	if (t == MMOP_OFFLINE || !ms || (ms->state & (SECTION_PRESENT | SECTION_MEMMAP | SECTION_ONLINE)) !=
+	    (SECTION_PRESENT | SECTION_MEMMAP))
+		return -EINVAL;
+	zt = memhp_zone_for(nr, t);
+	mhp_lock();
+	mhp_init_pages(usable, end, zt, -1);
+	ms->zone = zt;
+	zones[zt].present_pages += ms->nr_present_pages;
+	buddy_online_range(usable, end, zt);
+	ms->state |= SECTION_ONLINE;
+	mhp_unlock();
+	return 0;
+}
+
+/* The first pfn of [start, end) not inside a free block, or end. */
+static unsigned long mhp_first_busy(unsigned long start, unsigned long end)
+{
+	unsigned long pfn = start, head;
+	unsigned int order;
+
+	while (pfn < end) {
+		if (!buddy_find_block(pfn, &head, &order))
+			return pfn;
+		pfn = head + (1UL << order);
+	}
+	return end;
+}
+
+/* Take every free block of [start, end) off zone z's lists.  Zone lock held. */
+static void mhp_take_free_blocks_locked(struct zone *z, unsigned long start, unsigned long end)
+{
+	unsigned long pfn = start, head;
+	unsigned int order;
+
+	while (pfn < end) {
+		if (!buddy_find_block(pfn, &head, &order) || head < start)
+			panic("pfn %#lx of an isolated block left the free lists", pfn);
+		buddy_del_locked(z, pfn_to_page(head), order);
+		pfn = head + (1UL << order);
+	}
+}
+
+int offline_memory_block(unsigned long nr, unsigned long *busy_pfn)
+{
+	struct mem_section *ms = sparse_section(nr);
+	unsigned long usable = memhp_block_first_usable_pfn(nr), end = section_nr_to_pfn(nr + 1), busy;
+	struct zone *z;
+
+	if (!ms || !(ms->state & SECTION_ONLINE))
+		return -EINVAL;
+	if (dissolve_free_huge_pages(usable, end)) {
+		*busy_pfn = mhp_first_busy(usable, end);
+		return -EBUSY;
+	}
+	mhp_lock();
+	z = &zones[ms->zone];
+	zone_lock(z);
+	ms->state |= SECTION_ISOLATED;
+	busy = mhp_first_busy(usable, end);
+	if (busy < end) {
+		ms->state &= ~SECTION_ISOLATED;
+		zone_unlock(z);
+		mhp_unlock();
+		*busy_pfn = busy;
+		return -EBUSY;
+	}
+	mhp_take_free_blocks_locked(z, usable, end);
+	z->managed_pages -= end - usable;
+	z->present_pages -= ms->nr_present_pages;
+	ms->state &= ~(SECTION_ONLINE | SECTION_ISOLATED);
+	zone_unlock(z);
+	mhp_init_pages(usable, end, ZONE_NORMAL, PG_offline);
+	mhp_unlock();
+	return 0;
+}
+
+const char *memhp_pfn_owner(unsigned long pfn)
+{
+	struct page *p = pfn_to_page(pfn), *head = compound_head(p);
+
+	if (page_test_flag(head, PG_hugetlb))
+		return "in-use huge page";
+	if (page_test_flag(p, PG_memmap))
+		return "memmap page";
+	if (page_test_flag(p, PG_pgtable))
+		return "page table";
+	if (page_test_flag(p, PG_reserved))
+		return "reserved page";
+	if (page_test_flag(p, PG_vmemmap_self_hosted))
+		return "self-hosted memmap";
+	return "allocated page";
+}
+
+/* memhp_default_state=offline|online|online_kernel|online_movable */
+static int mhp_param_default_state(const char *val)
+{
+	int t = memhp_online_type_parse(val);
+
+	if (t < 0) {
+		printk("memhp_default_state=%s: expected offline, online, online_kernel or "
+		       "online_movable, ignored\n", val ? val : "");
+		return -EINVAL;
+	}
+	memhp_default_online_type = (enum mhp_online_type)t;
+	return 0;
+}
+KERNEL_PARAM("memhp_default_state", mhp_param_default_state);
+
+static const char *const mhp_online_type_names[] = {
+	[MMOP_OFFLINE] = "offline",
+	[MMOP_ONLINE] = "online",
+	[MMOP_ONLINE_KERNEL] = "online_kernel",
+	[MMOP_ONLINE_MOVABLE] = "online_movable",
+};
+
+int memhp_online_type_parse(const char *s)
+{
+	for (unsigned int i = 0; s && i < ARRAY_SIZE(mhp_online_type_names); i++)
+		if (!strcmp(s, mhp_online_type_names[i]))
+			return (int)i;
+	return -EINVAL;
+}
+
+const char *memhp_online_type_name(enum mhp_online_type t)
+{
+	return mhp_online_type_names[t];
+}
