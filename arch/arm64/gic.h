@@ -55,6 +55,4 @@ unsigned long arm64_irq_count(u32 intid);
 const struct gic_ops *arm64_gic(void);
 /* Bring up the GIC the firmware described (arch_late_init). */
 void arm64_irq_init(void);
-/* ged.c: route the GED interrupt and start the memory-hotplug driver. */
-void arm64_ged_init(void);
 #endif
