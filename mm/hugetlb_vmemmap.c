@@ -66,19 +66,28 @@
  * one).
  *
  * Self-hosted vmemmap (memmap-on-memory blocks, SECTION_SELF_HOSTED): the
- * block's struct pages live in its own first pages (the altmap).  HVO works
- * there too, and the block stays self-contained:
- *   - optimize: the freed altmap frames become ordinary managed free pages
- *     of the block itself (its zone; MemTotal grows), not pages of the old
- *     memory, so offlining the block takes them like any free page of it and
- *     removing it removes them;
- *   - restore: always donated from the huge page itself, so the restored
- *     frames lie inside the block: they are flagged PG_vmemmap_self_hosted
- *     and leave the managed count again, exactly like the altmap pages they
- *     replace.  Nothing outside the block ever backs its vmemmap, and no
- *     vmemmap of another block ever lands in it.
- *   The shared tail page itself is ZONE_NORMAL memory outside the block; it
- *   is freed with the last optimized page of its (zone, order).
+ * block's struct pages live in its own first 512 pages (the altmap, see
+ * mm/memory_online.c).  HVO works there too, and the block stays exactly
+ * what memory_hotplug.c built whenever no page of it is optimized:
+ *
+ *   block:  [ altmap: memmap frames 0..511 | tables ][ usable pages ........ ]
+ *   optimize a huge page in it: its altmap frames k+1..k+7 become free pages
+ *     OF THE BLOCK (its zone; managed, so MemTotal grows), never pages of
+ *     the old memory; nr_memmap_* does not move (they were the block's own)
+ *   restore: frames come back from the same altmap range (the frame the row
+ *     had first, else any free one of the range): PG_vmemmap_self_hosted,
+ *     PG_reserved, out of the managed count again
+ *
+ * Offlining the block dissolves its free huge pages first (restore takes
+ * every freed altmap frame back), so the altmap is whole again before the
+ * section is ISOLATED, and hot-remove finds the layout it expects.  Only if
+ * another owner took a freed altmap frame meanwhile (an allocation in the
+ * block's zone) does the restore fall back to donation, from the 64 pages
+ * whose struct pages the row holds (inside the block): that frame is then a
+ * busy self-hosted page in the usable range and offline fails with -EBUSY
+ * naming it, as for any page in use.  The shared tail page is ZONE_NORMAL
+ * memory outside the block; it is freed with the last optimized page of
+ * its (zone, order).
  *
  * Locking: one CPU for now; callers hold no zone lock. */
 #include <pagoda/kernel.h>
@@ -336,10 +345,42 @@ static unsigned long hvo_donor_pfn(unsigned long hpfn, unsigned int order, unsig
 	return hpfn + (1UL << order) - 1 - donated;
 }
 
+/* For vmemmap page va of a self-hosted section: a free frame of that
+ * section's altmap memmap range [start, start + 512), the one va had first
+ * if it is free, taken back out of the buddy and made a self-hosted frame
+ * again (PG_vmemmap_self_hosted | PG_reserved, refcount 1, out of the managed
+ * count): the block is again exactly as memory_hotplug.c built it.  0 if
+ * every frame of the range is in use (another owner took a freed one). */
+static phys_addr_t hvo_altmap_frame(unsigned long va)
+{
+	unsigned long nr = pfn_to_section_nr(page_to_pfn((const struct page *)va));
+	unsigned long start = section_nr_to_pfn(nr);
+	unsigned long first = start + (va - (unsigned long)pfn_to_page(start)) / PAGE_SIZE;
+	const struct mem_section *ms = sparse_section(nr);
+	struct zone *z = &zones[ms->zone];
+
+	for (unsigned long k = 0; k <= VMEMMAP_PAGES_PER_SECTION; k++) {
+		unsigned long pfn = k ? start + k - 1 : first;
+		struct page *p = pfn_to_page(pfn);
+
+		if ((k && pfn == first) || alloc_contig_range(pfn, pfn + 1, (enum zone_type)ms->zone))
+			continue;
+		*p = (struct page){ .refcount = 1 };
+		page_set_zone(p, (enum zone_type)ms->zone);
+		page_set_flag(p, PG_vmemmap_self_hosted);
+		page_set_flag(p, PG_reserved);
+		zone_lock(z);
+		z->managed_pages--;
+		zone_unlock(z);
+		return (phys_addr_t)pfn << PAGE_SHIFT;
+	}
+	return 0;
+}
+
 /* Queue fresh frames for head's vmemmap pages 1..N-1 at hvo_batch[*n], each
- * a copy of the shared tail page: from the buddy while it has frames (never
- * for a self-hosted section), else donated by the huge page itself.
- * Returns how many were donated. */
+ * a copy of the shared tail page: from the buddy while it has frames (for a
+ * self-hosted section: from the section's own altmap range), else donated by
+ * the huge page itself.  Returns how many were donated. */
 static unsigned long hvo_queue_restore(struct page *head, unsigned int order, unsigned long *n)
 {
 	unsigned long hpfn = page_to_pfn(head), nv = hvo_vmemmap_pages(order), donated = 0;
@@ -349,7 +390,8 @@ static unsigned long hvo_queue_restore(struct page *head, unsigned int order, un
 	for (unsigned long i = 1; i < nv; i++) {
 		unsigned long backs = hpfn + i * PAGES_PER_VMEMMAP_PAGE;
 		bool self = sparse_section_has(pfn_to_section_nr(backs), SECTION_SELF_HOSTED);
-		phys_addr_t pa = self || buddy_empty ? 0 : hvo_frame_alloc();
+		phys_addr_t pa = self ? hvo_altmap_frame(hvo_va(head, i)) :
+				 buddy_empty ? 0 : hvo_frame_alloc();
 
 		hvo_source[*n] = HVO_FROM_BUDDY;
 		if (!pa) {

@@ -13,6 +13,9 @@
 #include "mm/vmstat.h"
 #include "mm/vm_check.h"
 #include "mm/hugetlb_vmemmap.h"
+#include "mm/hugetlb.h"
+#include "mm/memory_hotplug.h"
+#include "mm/sparse_vmemmap.h"
 
 #define ORDER 9
 #define NPAGES (1UL << ORDER)
@@ -386,6 +389,73 @@ static void hvo_vm_check_and_view(void)
 	dissolve(&l);
 }
 
+/* Is every vmemmap page of section nr mapped RW onto the block's own altmap
+ * frame of the same index (the layout memory_hotplug.c builds)? */
+static bool altmap_whole(unsigned long nr)
+{
+	unsigned long start = section_nr_to_pfn(nr);
+
+	for (unsigned long k = 0; k < VMEMMAP_PAGES_PER_SECTION; k++) {
+		pte_t *ep = pgwalk_pte(vmemmap_section_va(nr) + k * PAGE_SIZE);
+		const struct page *f = pfn_to_page(start + k);
+
+		if (!ep || !pte_writable(*ep) || pte_pa(*ep) != (phys_addr_t)(start + k) << PAGE_SHIFT ||
+		    !page_test_flag(f, PG_vmemmap_self_hosted) || !page_test_flag(f, PG_reserved))
+			return false;
+	}
+	return true;
+}
+
+/* HVO inside a memmap-on-memory block (online movable, so the pool grows
+ * there): the freed altmap frames become managed free pages of the block,
+ * nr_memmap_* moves only by the shared page; a shrink takes the altmap back
+ * whole; offline (which dissolves) and hot-remove still work and every
+ * counter returns to its baseline. */
+static void hvo_self_hosted(void)
+{
+	struct host_mm_opts o = { .quiet = true, .cmdline = "mem=256M" };
+	struct hstate *h;
+	unsigned long nr = 2, start = section_nr_to_pfn(nr), busy = 0, free0, free1, total0, total1;
+	long memmap0, memmap1;
+
+	host_mm_boot(SZ_1G, &o);
+	memory_blocks_init();
+	h = hstate_by_size(SZ_2M);
+	free0 = nr_free_pages();
+	total0 = totalram_pages();
+	memmap0 = node_stat(NR_MEMMAP_PAGES) + node_stat(NR_MEMMAP_BOOT_PAGES);
+	host_ok(add_memory(nr * SZ_128M, SZ_128M) == 0 && online_memory_block(nr, MMOP_ONLINE_MOVABLE) == 0,
+		"self-hosted block added and onlined movable");
+	host_ok(sparse_section_has(nr, SECTION_SELF_HOSTED) && altmap_whole(nr), "memmap in its own altmap");
+	free1 = nr_free_pages();
+	total1 = totalram_pages();
+	memmap1 = node_stat(NR_MEMMAP_PAGES) + node_stat(NR_MEMMAP_BOOT_PAGES);
+	host_ok(hugetlb_set_pool(h, 4) == 4, "pool of 4 grows");
+	host_ok(!list_empty(&h->free_list) &&
+		pfn_to_section_nr(page_to_pfn(list_first_entry(&h->free_list, struct page, lru))) == nr,
+		"from the Movable block");
+	host_ok(node_stat(NR_HUGETLB_VMEMMAP_OPTIMIZED) == 4, "all 4 optimized");
+	host_ok(node_stat(NR_MEMMAP_PAGES) + node_stat(NR_MEMMAP_BOOT_PAGES) == memmap1 + 1,
+		"nr_memmap_* moves only by the shared tail page");
+	host_ok(totalram_pages() == total1 + 28 && nr_free_pages() == free1 - 4 * NPAGES + 28 - 1,
+		"the 28 freed altmap frames are managed free pages (MemTotal +%lu)", totalram_pages() - total1);
+	host_ok(check_ok(), "vm_check with optimized pages in a self-hosted block");
+	host_ok(hugetlb_set_pool(h, 0) == 0 && altmap_whole(nr), "shrink: the altmap is whole again");
+	host_ok(totalram_pages() == total1 && nr_free_pages() == free1 &&
+		node_stat(NR_MEMMAP_PAGES) + node_stat(NR_MEMMAP_BOOT_PAGES) == memmap1, "counters back");
+	host_ok(hugetlb_set_pool(h, 4) == 4 && node_stat(NR_HUGETLB_VMEMMAP_OPTIMIZED) == 4, "grow again");
+	host_ok(offline_memory_block(nr, &busy) == 0, "offline dissolves the free huge pages (busy %#lx)", busy);
+	host_ok(altmap_whole(nr) && h->nr_huge_pages == 0 && node_stat(NR_HUGETLB_VMEMMAP_OPTIMIZED) == 0,
+		"altmap whole after offline");
+	host_ok(check_ok(), "vm_check offline");
+	host_ok(remove_memory(nr * SZ_128M, SZ_128M) == 0, "hot-remove");
+	host_ok(nr_free_pages() == free0 && totalram_pages() == total0 &&
+		node_stat(NR_MEMMAP_PAGES) + node_stat(NR_MEMMAP_BOOT_PAGES) == memmap0 &&
+		hugetlb_vmemmap_nr_tail_frames() == 0, "every counter at baseline");
+	host_ok(check_ok(), "vm_check after remove");
+	(void)start;
+}
+
 int main(void)
 {
 	host_tap_init();
@@ -395,5 +465,6 @@ int main(void)
 	host_scenario("exhaustion", hvo_exhaustion);
 	host_scenario("injected failures", hvo_injected);
 	host_scenario("vm_check and view", hvo_vm_check_and_view);
+	host_scenario("self-hosted", hvo_self_hosted);
 	return host_tap_done();
 }
