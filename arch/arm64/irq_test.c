@@ -1,10 +1,12 @@
 /* Selftests of the arm64 interrupt path on the GIC in use (v2 or v3):
  * an SGI sent to this CPU, held off while PSTATE.I masks IRQs and taken
  * once unmasked; the virtual timer's PPI firing no earlier than it was
- * programmed to; and the errors arch_irq_request gives. */
+ * programmed to; the errors arch_irq_request gives; and `bench arm64_irq_sgi`,
+ * the SGI round trip. */
 #include <pagoda/kernel.h>
 #include <pagoda/arch.h>
 #include <pagoda/selftest.h>
+#include <pagoda/time.h>
 #include <asm/sysreg.h>
 #include "gic.h"
 
@@ -105,4 +107,28 @@ SELFTEST(arm64_irq_request_errors)
 	arm64_irq_free(40);
 	EXPECT(arch_irq_request(40, false, false, test_sgi_handler, NULL) == 0);
 	arm64_irq_free(40);
+}
+
+#define BENCH_SGIS 1000
+
+/* SGI round trip: send to this CPU with IRQs on, wait for the handler;
+ * the figure is the whole path (GIC, vector, save/restore, ack, EOI). */
+BENCH(arm64_irq_sgi)
+{
+	const struct gic_ops *gic = arm64_gic();
+	u64 daif = read_sysreg(daif), t0;
+
+	if (!gic || arm64_irq_request(TEST_SGI, false, test_sgi_handler, NULL, "bench"))
+		return;
+	test_hits = 0;
+	arch_irq_enable();
+	t0 = ktime_ns();
+	for (unsigned long i = 1; i <= BENCH_SGIS; i++) {
+		gic->send_sgi_self(TEST_SGI);
+		while (test_hits < i)
+			asm volatile("nop");
+	}
+	bench_report(gic->name, (ktime_ns() - t0) / BENCH_SGIS);
+	write_sysreg(daif, daif);
+	arm64_irq_free(TEST_SGI);
 }
