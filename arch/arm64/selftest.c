@@ -90,41 +90,85 @@ SELFTEST(arm64_bbm_live)
  * counts one.  Then the page is remapped back. */
 static volatile struct page *bbmw_page;
 static u64 bbmw_seen;
-static bool bbmw_broken;
+static bool bbmw_broken, bbmw_write;
+static int bbmw_write_rc;
+static struct fault_info bbmw_fi;
 
 static void bbmw_hook(void)
 {
 	unsigned long va = ALIGN_DOWN((unsigned long)bbmw_page, PAGE_SIZE);
 
 	bbmw_broken = arm64_bbm_window.batch && *pgwalk_pte(va) == 0;
-	bbmw_seen = bbmw_page->flags;                   /* faults, then retries */
+	if (bbmw_write)                                 /* faults, retries, faults again */
+		bbmw_write_rc = arch_probe_write64((unsigned long)&bbmw_page->private,
+						   0x5a, &bbmw_fi);
+	else
+		bbmw_seen = bbmw_page->flags;           /* faults, then retries */
+}
+
+/* Remap the vmemmap page of p to a copy with prot, running the hook inside
+ * the window; then back.  Returns the copy's frame, or 0. */
+static phys_addr_t bbmw_remap_round_trip(struct page *p, struct page *copy, enum pgprot prot)
+{
+	unsigned long va = ALIGN_DOWN((unsigned long)p, PAGE_SIZE);
+	phys_addr_t pa = (phys_addr_t)page_to_pfn(copy) << PAGE_SHIFT, now;
+	struct pgwalk_remap r = { .va = va, .pa = pa, .prot = prot };
+
+	memcpy(__va(pa), (void *)va, PAGE_SIZE);
+	bbmw_page = p;
+	arm64_bbm_window_hook = bbmw_hook;
+	if (pgwalk_remap_batch(&r, 1))
+		pa = 0;
+	arm64_bbm_window_hook = NULL;
+	now = pte_pa(*pgwalk_pte(va));
+	r.pa = r.old_pa;
+	r.prot = PROT_KERNEL_RW;                        /* back, no hook: no fault */
+	if (pgwalk_remap_batch(&r, 1) || now != pa || arm64_bbm_window.batch)
+		return 0;
+	return pa;
 }
 
 SELFTEST(arm64_bbm_window_fault)
 {
 	struct page *p = alloc_pages(0, ZONE_NORMAL), *copy = alloc_pages(0, ZONE_NORMAL);
 	u64 faults = vm_events[NR_VMEMMAP_BBM_FAULT];
-	struct pgwalk_remap r;
-	unsigned long va;
 
 	EXPECT(p && copy);
 	if (!p || !copy)
 		return;
-	va = ALIGN_DOWN((unsigned long)p, PAGE_SIZE);
-	memcpy(__va(page_to_pfn(copy) << PAGE_SHIFT), (void *)va, PAGE_SIZE);
-	r = (struct pgwalk_remap){ .va = va, .pa = (phys_addr_t)page_to_pfn(copy) << PAGE_SHIFT,
-				   .prot = PROT_KERNEL_RW };
-	bbmw_page = p;
+	bbmw_write = false;
 	bbmw_seen = ~p->flags;
-	arm64_bbm_window_hook = bbmw_hook;
-	EXPECT(pgwalk_remap_batch(&r, 1) == 0);
-	arm64_bbm_window_hook = NULL;
+	EXPECT(bbmw_remap_round_trip(p, copy, PROT_KERNEL_RW) != 0);
 	EXPECT(bbmw_broken && bbmw_seen == p->flags);
 	EXPECT(vm_events[NR_VMEMMAP_BBM_FAULT] == faults + 1);
-	EXPECT(pte_pa(*pgwalk_pte(va)) == r.pa && !arm64_bbm_window.batch);
-	r.pa = r.old_pa;                                /* back, no hook: no fault */
-	EXPECT(pgwalk_remap_batch(&r, 1) == 0);
+	free_pages(copy, 0);
+	free_pages(p, 0);
+}
+
+/* A write inside a window whose new entry is read-only (HVO's shared tail
+ * page): the translation fault is completed and retried, the retry is a
+ * permission fault reported as a write to a read-only mapping, and
+ * nothing is written. */
+SELFTEST(arm64_bbm_window_ro_write)
+{
+	struct page *p = alloc_pages(0, ZONE_NORMAL), *copy = alloc_pages(0, ZONE_NORMAL);
+	u64 faults = vm_events[NR_VMEMMAP_BBM_FAULT];
+	phys_addr_t pa;
+
+	EXPECT(p && copy);
+	if (!p || !copy)
+		return;
+	bbmw_write = true;
+	bbmw_fi = (struct fault_info){ 0 };
+	pa = bbmw_remap_round_trip(p, copy, PROT_KERNEL_RO);
+	bbmw_write = false;
+	EXPECT(pa != 0 && bbmw_broken && bbmw_write_rc == -EFAULT);
+	EXPECT(bbmw_fi.addr == (unsigned long)&p->private && bbmw_fi.write && bbmw_fi.protection);
 	EXPECT(vm_events[NR_VMEMMAP_BBM_FAULT] == faults + 1);
+	EXPECT(p->private != 0x5a);
+	if (pa)                                         /* nor in the copy */
+		EXPECT(((struct page *)((unsigned long)__va(pa) +
+					((unsigned long)p & (PAGE_SIZE - 1))))->private != 0x5a);
 	free_pages(copy, 0);
 	free_pages(p, 0);
 }
