@@ -11,7 +11,9 @@
  *     (keeps donated frames)        dissolve   destroy compound
  *
  * Grow and shrink work in batches of up to HUGETLB_BATCH pages so that a
- * whole batch has its vmemmap optimized (or restored) with one TLB flush.
+ * whole batch has its vmemmap optimized (or restored) with one TLB flush:
+ * `echo 256 > nr_hugepages` allocates 256 pages, remaps 256 x 7 vmemmap
+ * PTEs, flushes once, then sets up the 256 compound heads.
  * A grow that runs out of memory stops with what it got: nr_hugepages is
  * then what was possible, as in Linux, and that is not an error.
  *
@@ -36,7 +38,10 @@
 #include "mm/hugetlb_internal.h"
 #include "mm/hugetlb_vmemmap.h"
 
-#define HUGETLB_BATCH 64
+/* Pages per grow/shrink batch: a whole ordinary request (Linux batches all
+ * of it too).  512 x 2 MiB is 3584 remaps, inside one HVO batch
+ * (HVO_BATCH_MAX, mm/hugetlb_vmemmap.c), so one TLB flush covers it. */
+#define HUGETLB_BATCH 512
 
 static const unsigned int hugetlb_orders[NR_HUGEPAGE_SIZES] = HUGEPAGE_ORDERS;
 struct hstate hstates[NR_HUGEPAGE_SIZES];

@@ -25,7 +25,7 @@
 #include "mm/page_poison.h"
 #include "mm/vmstat.h"
 
-#define HUGETLB_BENCH_REPS 5
+#define HUGETLB_BENCH_REPS 9
 
 struct hugetlb_bench_result {
 	u64 grow_ns, shrink_ns;       /* fastest round */
