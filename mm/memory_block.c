@@ -192,6 +192,20 @@ static int mb_memmap_on_memory_show(struct seq *s, void *priv)
 }
 PSEUDO_FILE("/sys/module/memory_hotplug/parameters/memmap_on_memory", mb_memmap_on_memory_show, NULL);
 
+/* Does [start, start + size) overlap what the boot loader reserved (the
+ * kernel image, modules, tables)?  On arm64 the firmware may load the image
+ * above the mem= cut, inside "usable" RAM. */
+static bool mb_boot_reserved(phys_addr_t start, u64 size)
+{
+	for (int i = 0; i < bootinfo.nr_reserved; i++) {
+		const struct boot_mem_range *r = &bootinfo.reserved[i];
+
+		if (r->base < start + size && start < r->base + r->size)
+			return true;
+	}
+	return false;
+}
+
 /* Is [start, start + size) usable RAM in the firmware map (so it exists)? */
 static bool mb_firmware_ram(phys_addr_t start, u64 size)
 {
@@ -209,7 +223,7 @@ static bool mb_firmware_ram(phys_addr_t start, u64 size)
 			}
 		}
 	}
-	return pa >= end;
+	return pa >= end && !mb_boot_reserved(start, size);
 }
 
 /* One error line for add_memory()'s rc. */
@@ -230,15 +244,16 @@ static int mb_add_error(const char *what, phys_addr_t start, u64 size, int rc)
 	}
 }
 
-/* Checks common to `mem add` and probe: parse-independent range rules
- * first (alignment, limit, overlap: add_memory's own), then existence. */
+/* `mem add` and probe: the range rules first (alignment, limit), then
+ * existence (free RAM of the firmware map), then add_memory()'s own. */
 static int mb_add(const char *what, phys_addr_t start, u64 size, bool policy)
 {
-	int rc;
+	int rc = memhp_check_range(start, size);
 
-	if (size && IS_ALIGNED(start | size, MEMORY_BLOCK_SIZE) && start + size > start &&
-	    !mb_firmware_ram(start, size))
-		return shell_error("%s: [%#llx, %#llx) is not RAM in the firmware memory map", what,
+	if (rc)
+		return mb_add_error(what, start, size, rc);
+	if (!mb_firmware_ram(start, size))
+		return shell_error("%s: [%#llx, %#llx) is not free RAM in the firmware memory map", what,
 				   (unsigned long long)start, (unsigned long long)(start + size));
 	rc = policy ? add_memory_driver_managed(start, size) : add_memory(start, size);
 	return rc ? mb_add_error(what, start, size, rc) : 0;

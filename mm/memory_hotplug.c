@@ -46,8 +46,7 @@ static u64 mhp_max_pa(void)
 	return MIN((u64)DIRECT_MAP_SIZE, physmem);
 }
 
-/* Common checks of a range: 0, -EINVAL (zero, misaligned) or -ERANGE. */
-static int mhp_check_range(phys_addr_t start, u64 size)
+int memhp_check_range(phys_addr_t start, u64 size)
 {
 	if (!size || !IS_ALIGNED(start, MEMORY_BLOCK_SIZE) || !IS_ALIGNED(size, MEMORY_BLOCK_SIZE))
 		return -EINVAL;
@@ -121,7 +120,7 @@ int add_memory(phys_addr_t start, u64 size)
 {
 	unsigned long first = pfn_to_section_nr(start >> PAGE_SHIFT);
 	unsigned long end = first + size / MEMORY_BLOCK_SIZE, nr;
-	int rc = mhp_check_range(start, size);
+	int rc = memhp_check_range(start, size);
 
 	if (rc)
 		return rc;
@@ -212,7 +211,7 @@ int remove_memory(phys_addr_t start, u64 size)
 {
 	unsigned long first = pfn_to_section_nr(start >> PAGE_SHIFT);
 	unsigned long end = first + size / MEMORY_BLOCK_SIZE;
-	int rc = mhp_check_range(start, size);
+	int rc = memhp_check_range(start, size);
 
 	if (rc)
 		return rc == -ERANGE ? -EINVAL : rc;
@@ -248,7 +247,7 @@ int offline_and_remove_memory(phys_addr_t start, u64 size, unsigned long *busy_p
 	unsigned long first = pfn_to_section_nr(start >> PAGE_SHIFT);
 	unsigned long end = first + size / MEMORY_BLOCK_SIZE, nr;
 	u64 offlined[MHP_MAX_BLOCKS / 64] = { 0 };
-	int rc = mhp_check_range(start, size);
+	int rc = memhp_check_range(start, size);
 
 	if (!rc && end - first > MHP_MAX_BLOCKS)
 		rc = -ERANGE;

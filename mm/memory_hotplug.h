@@ -36,6 +36,9 @@ int online_memory_block(unsigned long block_id, enum mhp_online_type t);
  * every page but the altmap off the free lists.  -EBUSY with the first busy
  * pfn in *busy_pfn (isolation undone), -EINVAL if absent or offline. */
 int offline_memory_block(unsigned long block_id, unsigned long *busy_pfn);
+/* The checks every request starts with: 0, -EINVAL (zero size, not
+ * block-aligned) or -ERANGE (beyond DIRECT_MAP_SIZE / MAX_PHYSMEM_BITS). */
+int memhp_check_range(phys_addr_t start, u64 size);
 /* Remove [start, start + size): every block must be present and offline,
  * else -EBUSY (-EINVAL if misaligned or not added by add_memory). */
 int remove_memory(phys_addr_t start, u64 size);

@@ -167,15 +167,21 @@ static void hotplug_zones_busy(void)
 	snap_take(&base);
 	host_ok(add_memory(2 * M128, 2 * M128) == 0, "add 2 blocks");
 	host_ok(host_shell("cat /sys/devices/system/memory/memory3/valid_zones", out, sizeof(out)) == 0 &&
-		!strcmp(out, "Normal Movable\n"), "valid_zones offline: %s", out);
+		!strcmp(out, "Normal Movable\n"), "valid_zones offline: %.14s", out);
 	host_ok(shell("echo online_kernel > /sys/devices/system/memory/memory2/state") == 0,
 		"echo online_kernel > memory2/state");
 	host_ok(shell("echo online_movable > /sys/devices/system/memory/memory3/state") == 0,
 		"echo online_movable > memory3/state");
 	host_shell("cat /sys/devices/system/memory/memory3/valid_zones", out, sizeof(out));
-	host_ok(!strcmp(out, "Movable\n"), "valid_zones online movable: %s", out);
+	host_ok(!strcmp(out, "Movable\n"), "valid_zones online movable: %.7s", out);
 	host_shell("cat /proc/buddyinfo", out, sizeof(out));
 	host_ok(strstr(out, "zone  Movable") != NULL, "buddyinfo has a Movable line");
+	sparse_section(3)->state |= SECTION_ISOLATED;
+	p = alloc_pages(0, ZONE_MOVABLE);
+	host_ok(p && pfn_to_section_nr(page_to_pfn(p)) != 3,
+		"block 3 isolated: a movable allocation falls back to Normal (pfn %#lx)", p ? page_to_pfn(p) : 0);
+	free_pages(p, 0);
+	sparse_section(3)->state &= ~SECTION_ISOLATED;
 	p = alloc_pages(0, ZONE_MOVABLE);
 	pfn = page_to_pfn(p);
 	host_ok(pfn_to_section_nr(pfn) == 3, "a movable allocation comes from block 3 (pfn %#lx)", pfn);
@@ -183,17 +189,17 @@ static void hotplug_zones_busy(void)
 	host_ok(!sparse_section_has(3, SECTION_ISOLATED) && sparse_section_has(3, SECTION_ONLINE) && vm_ok(),
 		"isolation undone, still online");
 	host_ok(shell_error_line("echo offline > /sys/devices/system/memory/memory3/state") &&
-		strstr(out, "pfn") && strstr(out, "allocated page"), "%s", out);
+		strstr(out, "pfn") && strstr(out, "allocated page"), "%.*s", (int)strcspn(out, "\n"), out);
 	free_pages(p, 0);
 	host_ok(offline_memory_block(3, &busy) == 0 && offline_memory_block(2, &busy) == 0, "both offline");
 	host_ok(host_shell("lsmem", out, sizeof(out)) == 0, "lsmem");
-	printf("%s", out);
 	host_ok(strstr(out, "RANGE                                  SIZE   STATE REMOVABLE BLOCK\n") &&
 		strstr(out, "0x0000000000000000-0x000000000fffffff  256M  online        no   0-1\n") &&
 		strstr(out, "0x0000000010000000-0x000000001fffffff  256M offline       yes   2-3\n") &&
 		strstr(out, "\nMemory block size:       128M\nTotal online memory:     256M\n"
 			    "Total offline memory:    256M\n"), "lsmem format");
-	host_ok(host_shell("mem remove 0x10000000 256M", out, sizeof(out)) == 0, "mem remove: %s", out);
+	host_ok(host_shell("mem remove 0x10000000 256M", out, sizeof(out)) == 0, "mem remove: %.*s",
+		(int)strcspn(out, "\n"), out);
 	host_ok(snap_same(&base) && vm_ok(), "baseline after both zones");
 }
 
@@ -207,6 +213,7 @@ static void hotplug_bad_requests(void)
 		"mem add 0x0 128M",              /* boot memory */
 		"mem add 0x8000000 256M",        /* overlaps boot memory */
 		"mem add 0x40000000 128M",       /* beyond the firmware map */
+		"mem add 0x38000000 128M",       /* holds a boot reservation */
 		"mem add 0x7fffff8000000000 128M", /* beyond every limit */
 		"mem add 0x18000000 128M",       /* already added */
 		"mem remove 0x18000000 128M",    /* online */
@@ -219,11 +226,15 @@ static void hotplug_bad_requests(void)
 		"echo sideways > /sys/devices/system/memory/memory3/state",
 		"echo maybe > /sys/devices/system/memory/auto_online_blocks",
 	};
+	struct host_mm_opts o = { .quiet = true, .cmdline = "mem=256M" };
 	struct snap base;
 
-	boot("mem=256M", SZ_1G);
+	o.reserved[0] = (struct boot_mem_range){ 0x38010000, 0x2000, BOOT_MEM_USABLE };  /* an "image" */
+	o.nr_reserved = 1;
+	host_mm_boot(SZ_1G, &o);
+	memory_blocks_init();
 	host_ok(host_shell("mem add 0x18000000 128M", out, sizeof(out)) == 0 && strstr(out, "mem: added memory3"),
-		"mem add: %s", out);
+		"mem add: %.*s", (int)strcspn(out, "\n"), out);
 	host_ok(online_memory_block(3, MMOP_ONLINE) == 0, "online (default zone)");
 	snap_take(&base);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -247,7 +258,7 @@ static void hotplug_buddy_mode(void)
 
 	boot("mem=256M memory_hotplug.memmap_on_memory=0", SZ_1G);
 	host_shell("cat /sys/module/memory_hotplug/parameters/memmap_on_memory", out, sizeof(out));
-	host_ok(!strcmp(out, "N\n"), "memmap_on_memory: %s", out);
+	host_ok(!strcmp(out, "N\n"), "memmap_on_memory: %c", out[0]);
 	snap_take(&base);
 	free0 = nr_free_pages();
 	memmap0 = node_stat(NR_MEMMAP_PAGES);
