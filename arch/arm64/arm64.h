@@ -40,6 +40,8 @@ struct arm64_boot {
 	bool ged_level, ged_active_low;
 	int ged_src;                 /* FW_SRC_ACPI: HPMR/EREG in the DSDT */
 	int ged_irq_src;             /* FW_SRC_ACPI: the GED's _CRS */
+	u32 vtimer_intid;            /* EL1 virtual timer PPI (GTDT, DTB or 27) */
+	int vtimer_src;
 };
 extern struct arm64_boot arm64_boot;
 
@@ -54,6 +56,7 @@ extern u8 arm64_efi_mmap[ARM64_EFI_MMAP_BYTES];
 #define MEMHP_DEFAULT_PA  0x09070000UL   /* VIRT_PCDIMM_ACPI */
 #define GED_EVT_DEFAULT_PA 0x09080000UL  /* VIRT_ACPI_GED */
 #define GED_DEFAULT_GSI   41             /* SPI 9 */
+#define VTIMER_DEFAULT_PPI 27            /* SBSA: EL1 virtual timer */
 #define GICD_MAP_SIZE     0x10000UL
 #define GICC_MAP_SIZE     0x2000UL
 #define GICR_MAP_MAX      0x100000UL     /* 8 redistributors of 128 KiB */

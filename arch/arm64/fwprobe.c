@@ -8,6 +8,8 @@
  *   node compatible "arm,gic-v3",    MADT (APIC): GICD entry (base, version),
  *     "arm,cortex-a15-gic", ...        GICC (GICv2 CPU interface base),
  *     reg = <dist> <cpuif | redist>    GICR (redistributor range)
+ *   node compatible "arm,armv8-timer" GTDT: virtual timer GSIV @ 64
+ *     interrupts: 3rd <type num flags> = virtual timer PPI (16 + num)
  *                                    DSDT: GED and memory hotplug
  *                                      (fwprobe_ged.c)
  *
@@ -76,7 +78,13 @@ u64 fdt_total_size(const void *dtb)
 }
 
 /* Per-node facts gathered from its properties. */
-struct fdt_node_state { bool pl011, psci; int gic; u64 reg, reg1, reg1_size; int method; };
+struct fdt_node_state {
+	bool pl011, psci, timer;
+	int gic;
+	u64 reg, reg1, reg1_size;
+	int method;
+	u32 vtimer_ppi;
+};
 
 /* Apply a finished node's facts to arm64_boot (first PL011, first PSCI). */
 static void fdt_node_done(struct fdt_node_state *n)
@@ -100,6 +108,10 @@ static void fdt_node_done(struct fdt_node_state *n)
 		}
 		arm64_boot.gic_src = FW_SRC_DTB;
 	}
+	if (n->timer && n->vtimer_ppi && arm64_boot.vtimer_src == FW_SRC_DEFAULT) {
+		arm64_boot.vtimer_intid = n->vtimer_ppi;
+		arm64_boot.vtimer_src = FW_SRC_DTB;
+	}
 	*n = (struct fdt_node_state){ 0 };
 }
 
@@ -115,6 +127,9 @@ static void fdt_prop(struct fdt_node_state *n, const char *name,
 		else if (fdt_strlist_has(v, len, "arm,cortex-a15-gic", true) ||
 			 fdt_strlist_has(v, len, "arm,gic-400", true))
 			n->gic = 2;
+		n->timer |= fdt_strlist_has(v, len, "arm,armv8-timer", true);
+	} else if (str_eq(name, "interrupts") && len >= 36) {
+		n->vtimer_ppi = 16 + be32(v + 28);    /* 3rd specifier's number */
 	} else if (str_eq(name, "reg") && len >= 8) {
 		n->reg = (u64)be32(v) << 32 | be32(v + 4);
 		if (len >= 32) {          /* second <addr size>: GICC or GICR */
@@ -227,7 +242,7 @@ static const u8 *fw_acpi_dsdt(const struct acpi_info *ai, const u8 *fadt)
 static void acpi_probe(phys_addr_t rsdp)
 {
 	struct acpi_info ai;
-	const u8 *spcr, *fadt, *madt, *dsdt;
+	const u8 *spcr, *fadt, *madt, *dsdt, *gtdt;
 
 	if (acpi_init_root(&ai, rsdp, fw_identity_map))
 		return;
@@ -246,6 +261,12 @@ static void acpi_probe(phys_addr_t rsdp)
 			arm64_boot.psci_src = FW_SRC_ACPI;
 		}
 	}
+	gtdt = fw_acpi_table(&ai, "GTDT");
+	if (gtdt && le_read(gtdt + 4, 4) >= 72 && le_read(gtdt + 64, 4) &&
+	    arm64_boot.vtimer_src == FW_SRC_DEFAULT) {
+		arm64_boot.vtimer_intid = le_read(gtdt + 64, 4);
+		arm64_boot.vtimer_src = FW_SRC_ACPI;
+	}
 	madt = fw_acpi_table(&ai, "APIC");
 	if (madt && arm64_boot.gic_src == FW_SRC_DEFAULT)
 		madt_probe(madt);
@@ -261,6 +282,8 @@ void arm64_fw_probe(phys_addr_t dtb, phys_addr_t rsdp)
 	arm64_boot.uart_src = FW_SRC_DEFAULT;
 	arm64_boot.psci_conduit = PSCI_CONDUIT_HVC;
 	arm64_boot.psci_src = FW_SRC_DEFAULT;
+	arm64_boot.vtimer_intid = VTIMER_DEFAULT_PPI;
+	arm64_boot.vtimer_src = FW_SRC_DEFAULT;
 	arm64_boot.gic_version = 2;
 	arm64_boot.gic_src = FW_SRC_DEFAULT;
 	arm64_boot.gicd_pa = GICD_DEFAULT_PA;

@@ -8,10 +8,11 @@
 #include <pagoda/selftest.h>
 #include <pagoda/time.h>
 #include <asm/sysreg.h>
+#include "arm64.h"
 #include "gic.h"
 
 #define TEST_SGI          1
-#define VTIMER_PPI        27          /* non-secure EL1 virtual timer (SBSA, QEMU virt) */
+#define VTIMER_PPI        arm64_boot.vtimer_intid   /* GTDT, DTB or 27 */
 #define CNTV_CTL_ENABLE   1UL
 #define IRQ_WAIT_MS       100
 #define DAIF_I            (1UL << 7)

@@ -56,6 +56,8 @@ __noreturn void arm64_start_kernel(void)
  * up the GIC (interrupts stay masked until ged.c's initcall). */
 void arch_late_init(void)
 {
-	printk("timer: generic timer at %lu Hz\n", (unsigned long)arch_cycles_per_sec());
+	printk("timer: generic timer at %lu Hz, virtual timer INTID %u (%s)\n",
+	       (unsigned long)arch_cycles_per_sec(), arm64_boot.vtimer_intid,
+	       fw_src_name[arm64_boot.vtimer_src]);
 	arm64_irq_init();
 }
