@@ -26,6 +26,8 @@
  *
  *   checker "hvo"            shared tail pages hold canonical tails; RO rows
  *     = (N-1) per optimized page; nr_hugetlb_vmemmap_optimized agrees
+ *   checker "hugetlb pools"  listed heads sane, counters and meminfo agree,
+ *     no hugetlb head outside the pools (mm/hugetlb_check.c)
  * The order matters: "sections" proves the struct pages the later checkers
  * read are mapped.  Zone locks are held for the whole run so the lists
  * hold still.  No checker changes anything. */
@@ -383,6 +385,7 @@ static const struct vm_checker {
 	{ "free lists", vm_check_free_lists },
 	{ "memmap", vm_check_memmap },
 	{ "hvo", hugetlb_vmemmap_check },
+	{ "hugetlb pools", hugetlb_vm_check },
 };
 
 int vm_check_run(char *msg, size_t size)

@@ -29,4 +29,7 @@ bool vm_check_fail(struct vm_check *c, const char *fmt, ...) __attribute__((form
  * msg (NUL-terminated, at most size bytes).  Takes every zone lock, so the
  * caller must hold none.  The shell verb and the tests call this. */
 int vm_check_run(char *msg, size_t size);
+
+/* Checkers of other subsystems (rows of vm_checkers[]). */
+bool hugetlb_vm_check(struct vm_check *c);          /* mm/hugetlb_check.c */
 #endif

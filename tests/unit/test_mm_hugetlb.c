@@ -403,6 +403,38 @@ static void pool_bad_input(void)
 		cat_num("/proc/sys/vm/hugetlb_optimize_vmemmap") == 1, "nothing changed");
 }
 
+/* vm_check's "hugetlb pools" checker sees each kind of corruption. */
+static void pool_vm_check_catches(void)
+{
+	struct hstate *h = hstate_by_kb(2048);
+	struct page *head, *t;
+	unsigned long pfn;
+
+	boot(256 * SZ_1M, NULL);
+	echo("4", HP2M "nr_hugepages");
+	t = hugetlb_take(h);
+	head = list_first_entry(&h->free_list, struct page, lru);
+	host_ok(host_shell("vm_check", out, sizeof(out)) == 0 && strstr(out, "vm_check: ok"), "clean: %s", out);
+	h->free_huge_pages++;
+	host_ok(host_shell("vm_check", out, sizeof(out)) && strstr(out, "FAIL: hugetlb pools: hugepages-2048kB"),
+		"a wrong counter: %s", out);
+	h->free_huge_pages--;
+	head->refcount = 1;
+	host_ok(host_shell("vm_check", out, sizeof(out)) && strstr(out, "on the free list has refcount 1"),
+		"a busy page on the free list: %s", out);
+	head->refcount = 0;
+	hugetlb_meminfo.nr_total++;
+	host_ok(host_shell("vm_check", out, sizeof(out)) && strstr(out, "meminfo"), "meminfo stale: %s", out);
+	hugetlb_meminfo.nr_total--;
+	pfn = page_to_pfn(t);
+	list_del(&t->lru);
+	list_init(&t->lru);
+	h->nr_huge_pages--;
+	hugetlb_update_meminfo();
+	host_ok(host_shell("vm_check", out, sizeof(out)) && strstr(out, "hugetlb heads in the memmap"),
+		"a head outside the pools (pfn %#lx): %s", pfn, out);
+}
+
 int main(void)
 {
 	host_tap_init();
@@ -418,5 +450,6 @@ int main(void)
 	host_scenario("dissolve_free_huge_pages", pool_dissolve);
 	host_scenario("shrink with every page taken", pool_shrink_exhausted);
 	host_scenario("pool bad input", pool_bad_input);
+	host_scenario("vm_check checks the pools", pool_vm_check_catches);
 	return host_tap_done();
 }
