@@ -4,6 +4,7 @@
  *     hugepages-2048kB/      nr_hugepages (rw)  free_hugepages  surplus_hugepages
  *     hugepages-32768kB/     (arm64: contiguous-PMD size)
  *     hugepages-1048576kB/
+ *   /proc/sys/vm/nr_hugepages               nr_hugepages of the default size (rw)
  *   /proc/sys/vm/hugetlb_optimize_vmemmap   0|1 (rw), applies to pages
  *                                           allocated afterwards; its boot
  *                                           value is hugetlb_free_vmemmap=
@@ -72,6 +73,18 @@ int hugetlb_sysfs_init(void)
 		}
 	return 0;
 }
+
+/* /proc/sys/vm/nr_hugepages: the default size's nr_hugepages, as in Linux. */
+static int hugetlb_default_nr_show(struct seq *s, void *priv)
+{
+	return hugetlb_nr_show(s, &hstates[0]);
+}
+
+static int hugetlb_default_nr_store(const char *val, void *priv)
+{
+	return hugetlb_nr_store(val, &hstates[0]);
+}
+PSEUDO_FILE("/proc/sys/vm/nr_hugepages", hugetlb_default_nr_show, hugetlb_default_nr_store);
 
 static int hugetlb_hvo_show(struct seq *s, void *priv)
 {

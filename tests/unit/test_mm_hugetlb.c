@@ -172,6 +172,9 @@ static void pool_2m_round_trip(long hvo_saved)
 	 * freed, so only the totals come back, not the block layout. */
 	host_ok(hvo_saved || !strcmp(bi0, bi1), "buddyinfo back to start");
 	host_ok(meminfo("HugePages_Total") == 0 && meminfo("Hugetlb") == 0, "meminfo empty again");
+	host_ok(echo("3", "/proc/sys/vm/nr_hugepages") == 0 && cat_num(HP2M "nr_hugepages") == 3 &&
+		cat_num("/proc/sys/vm/nr_hugepages") == 3 && echo("0", "/proc/sys/vm/nr_hugepages") == 0 &&
+		(long)nr_free_pages() == free0, "/proc/sys/vm/nr_hugepages is the default size's");
 }
 
 static void pool_2m_hvo_off(void)
@@ -384,7 +387,7 @@ static void pool_bad_input(void)
 		"hugepage give 0xffffffffff", "hugepage frob 2M", "hugepage take 2M 1",
 	};
 	static const char *const bad_echo[][2] = {
-		{ "x", HP2M "nr_hugepages" }, { "-1", HP2M "nr_hugepages" }, { "", HP2M "nr_hugepages" },
+		{ "x", HP2M "nr_hugepages" }, { "1x", "/proc/sys/vm/nr_hugepages" }, { "-1", HP2M "nr_hugepages" }, { "", HP2M "nr_hugepages" },
 		{ "1", HP2M "free_hugepages" }, { "1", HP2M "surplus_hugepages" },
 		{ "2", "/proc/sys/vm/hugetlb_optimize_vmemmap" }, { "on", "/proc/sys/vm/hugetlb_optimize_vmemmap" },
 	};
