@@ -21,7 +21,9 @@
  *     range (or stays an unused frame of another block's altmap);
  *   - a self-hosted table that still maps other memory is moved first: its
  *     entries copied into a page from the buddy allocator (charged to
- *     nr_page_table_pages), its parent entry pointed there.
+ *     nr_page_table_pages), its parent entry pointed there.  That page comes
+ *     from boot memory when there is any: in a hot-added block it would pin
+ *     the block (an arm64 L2 table could even map the block holding it).
  * The moves are counted before anything changes (mhp_count_moves()), their
  * pages allocated up front, so a remove that cannot get them fails clean. */
 #include <pagoda/kernel.h>
@@ -64,8 +66,39 @@ static phys_addr_t mhp_altmap_table(struct mhp_src *src)
 	return (phys_addr_t)pfn << PAGE_SHIFT;
 }
 
+/* Mark (on) / unmark every online hot-added section ISOLATED, so that
+ * alloc_pages() looks at boot memory only.  Hotplug lock held: no offline
+ * is running, so no other section is isolated. */
+static void mhp_isolate_hot_added(bool on)
+{
+	unsigned long nr;
+	struct mem_section *ms;
+
+	for_each_present_section(nr, ms) {
+		if ((ms->state & (SECTION_ONLINE | SECTION_EARLY)) != SECTION_ONLINE)
+			continue;
+		if (on)
+			ms->state |= SECTION_ISOLATED;
+		else
+			ms->state &= ~SECTION_ISOLATED;
+	}
+}
+
+/* A zeroed page for a long-lived table, from boot memory when it has one:
+ * a table in a hot-added block would pin that block (it could never be
+ * offlined, and the table may map the block itself).  Else from anywhere. */
+static phys_addr_t mhp_meta_page_boot_first(void)
+{
+	phys_addr_t pa;
+
+	mhp_isolate_hot_added(true);
+	pa = mm_alloc_meta_page();
+	mhp_isolate_hot_added(false);
+	return pa ? pa : mm_alloc_meta_page();
+}
+
 /* A table page for the arch (arch_add_memory): self-hosted, or from the
- * buddy allocator, charged and flagged. */
+ * buddy allocator (boot memory first), charged and flagged. */
 static phys_addr_t mhp_arch_table(void *ctx)
 {
 	struct mhp_src *src = ctx;
@@ -75,7 +108,7 @@ static phys_addr_t mhp_arch_table(void *ctx)
 		return 0;
 	if (src->altmap)
 		return mhp_altmap_table(src);
-	pa = mm_alloc_meta_page();
+	pa = mhp_meta_page_boot_first();
 	if (pa) {
 		mod_node_stat(NR_PAGE_TABLE_PAGES, 1);
 		page_set_flag(pfn_to_page(pa >> PAGE_SHIFT), PG_pgtable);
@@ -279,7 +312,7 @@ int mhp_pool_fill(struct mhp_pool *pool, unsigned long n)
 	KASSERT(n <= (unsigned long)MHP_MAX_MOVES, "%lu table moves (at most %d)", n, MHP_MAX_MOVES);
 	pool->n = pool->used = 0;
 	while ((unsigned long)pool->n < n) {
-		phys_addr_t pa = mhp_inject_failure() ? 0 : mm_alloc_meta_page();
+		phys_addr_t pa = mhp_inject_failure() ? 0 : mhp_meta_page_boot_first();
 
 		if (!pa) {
 			mhp_pool_drain(pool);

@@ -245,17 +245,21 @@ static int mb_add_error(const char *what, phys_addr_t start, u64 size, int rc)
 }
 
 /* `mem add` and probe: the range rules first (alignment, limit), then
- * existence (free RAM of the firmware map), then add_memory()'s own. */
-static int mb_add(const char *what, phys_addr_t start, u64 size, bool policy)
+ * existence, then add_memory()'s own.  `mem add` wants free RAM of the
+ * firmware map; probe, as on Linux, trusts the address (a DIMM is in no
+ * boot map) but still never takes a boot reservation. */
+static int mb_add(const char *what, phys_addr_t start, u64 size, bool probe)
 {
 	int rc = memhp_check_range(start, size);
 
 	if (rc)
 		return mb_add_error(what, start, size, rc);
-	if (!mb_firmware_ram(start, size))
-		return shell_error("%s: [%#llx, %#llx) is not free RAM in the firmware memory map", what,
-				   (unsigned long long)start, (unsigned long long)(start + size));
-	rc = policy ? add_memory_driver_managed(start, size) : add_memory(start, size);
+	if (probe ? mb_boot_reserved(start, size) : !mb_firmware_ram(start, size))
+		return shell_error("%s: [%#llx, %#llx) %s", what, (unsigned long long)start,
+				   (unsigned long long)(start + size),
+				   probe ? "holds a boot reservation (kernel image, modules)"
+					 : "is not free RAM in the firmware memory map");
+	rc = probe ? add_memory_driver_managed(start, size) : add_memory(start, size);
 	return rc ? mb_add_error(what, start, size, rc) : 0;
 }
 

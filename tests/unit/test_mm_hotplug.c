@@ -222,6 +222,7 @@ static void hotplug_bad_requests(void)
 		"mem remove 0x18000000 0",       /* zero */
 		"mem add 0x18000000",            /* usage */
 		"echo 0x18000000 > /sys/devices/system/memory/probe",   /* present */
+		"echo 0x38000000 > /sys/devices/system/memory/probe",   /* holds a boot reservation */
 		"echo online > /sys/devices/system/memory/memory3/state",   /* already online */
 		"echo sideways > /sys/devices/system/memory/memory3/state",
 		"echo maybe > /sys/devices/system/memory/auto_online_blocks",
@@ -243,6 +244,13 @@ static void hotplug_bad_requests(void)
 		out[strcspn(out, "\n")] = 0;
 		host_ok(one && snap_same(&base) && vm_ok(), "%s -> %s", bad[i], out);
 	}
+	host_ok(shell("echo 0x20000000 > /sys/devices/system/memory/probe") == 0 && sparse_section_has(4, SECTION_ONLINE) &&
+		sparse_section(4)->zone == ZONE_NORMAL, "probe adds block 4 and onlines it (auto_online_blocks online)");
+	host_ok(shell("echo offline > /sys/devices/system/memory/auto_online_blocks") == 0 &&
+		shell("echo 0x28000000 > /sys/devices/system/memory/probe") == 0 && sparse_section_has(5, SECTION_MEMMAP) &&
+		!sparse_section_has(5, SECTION_ONLINE), "auto_online_blocks offline: probe leaves block 5 offline");
+	host_ok(shell("cat /sys/devices/system/memory/auto_online_blocks") == 0 && !strcmp(out, "offline\n"),
+		"auto_online_blocks reads back");
 	host_ok(add_memory(0x10001000, M128) == -EINVAL && add_memory(3 * M128, M128) == -EEXIST &&
 		add_memory(0, 0) == -EINVAL && add_memory(1UL << 50, M128) == -ERANGE &&
 		add_memory(4 * M128, 1UL << 40) == -ERANGE, "add_memory errnos");
@@ -308,6 +316,18 @@ static void hotplug_inject(bool altmap)
 static void hotplug_inject_altmap(void) { hotplug_inject(true); }
 static void hotplug_inject_buddy(void) { hotplug_inject(false); }
 
+/* The pfn of the table holding section nr's vmemmap PTE table entry (the
+ * PMD table): false if there is none. */
+static bool vmemmap_pmd_pfn(unsigned long nr, unsigned long *pfn)
+{
+	phys_addr_t tables[PT_LEVELS];
+
+	if (pgwalk_tables(vmemmap_section_va(nr), tables) < PT_LEVELS)
+		return false;
+	*pfn = tables[PT_LEVELS - 2] >> PAGE_SHIFT;
+	return true;
+}
+
 /* Blocks at 64 GiB need a new vmemmap PMD table: block A hosts it; removing
  * A while B uses it moves the table into a buddy page (nr_page_table_pages
  * +1); removing B frees it; all counters come back. */
@@ -316,7 +336,7 @@ static void hotplug_table_move(void)
 	struct host_mm_opts o = { .quiet = true, .cmdline = "mem=256M" };
 	phys_addr_t a = 64 * SZ_1G;
 	struct snap base;
-	unsigned long free0, nra = a >> (PAGE_SHIFT + PFN_SECTION_SHIFT);
+	unsigned long free0, nra = a >> (PAGE_SHIFT + PFN_SECTION_SHIFT), pmd = 0;
 	long pt0;
 	int rc;
 
@@ -343,15 +363,17 @@ static void hotplug_table_move(void)
 	host_ok(remove_memory(a, M128) == -ENOMEM && pt_mapped(nra) && vm_ok(),
 		"no page for the move: remove fails, nothing changed");
 	memhp_fail_nth_alloc = 0;
+	host_ok(online_memory_block(nra + 1, MMOP_ONLINE_KERNEL) == 0 && vm_ok(), "B online (Normal)");
 	host_ok(remove_memory(a, M128) == 0 && !pt_mapped(nra) && pt_mapped(nra + 1),
 		"remove A: B's struct pages still mapped");
-	host_ok(node_stat(NR_PAGE_TABLE_PAGES) == pt0 + 1 && nr_free_pages() == free0 - 2,
-		"the moved PMD table is a buddy page now (page tables +1)");
+	host_ok(node_stat(NR_PAGE_TABLE_PAGES) == pt0 + 1, "the moved PMD table is a buddy page now (page tables +1)");
+	rc = vmemmap_pmd_pfn(nra + 1, &pmd);
+	host_ok(rc && sparse_section_has(pfn_to_section_nr(pmd), SECTION_EARLY) &&
+		page_test_flag(pfn_to_page(pmd), PG_pgtable), "it was taken from boot memory, not from B (pfn %#lx)", pmd);
 	host_ok(vm_ok(), "vm_check ok");
-	host_ok(online_memory_block(nra + 1, MMOP_ONLINE) == 0 && vm_ok(), "B still onlines");
 	{
 		unsigned long busy;
-		host_ok(offline_memory_block(nra + 1, &busy) == 0, "B offline");
+		host_ok(offline_memory_block(nra + 1, &busy) == 0, "B offlines (no table pins it)");
 	}
 	host_ok(remove_memory(a + M128, M128) == 0 && snap_same(&base) && vm_ok(),
 		"remove B: PMD table and root page freed, baseline");
