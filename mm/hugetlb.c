@@ -31,6 +31,7 @@
  * Locking: one CPU; no zone lock is held across these functions. */
 #include <pagoda/kernel.h>
 #include <pagoda/list.h>
+#include <pagoda/selftest.h>
 #include "mm/hugetlb.h"
 #include "mm/buddy.h"
 #include "mm/sparse.h"
@@ -384,4 +385,29 @@ int dissolve_free_huge_pages(unsigned long start_pfn, unsigned long end_pfn)
 	}
 	hugetlb_update_meminfo();
 	return 0;
+}
+
+/* A pool of the default size grows by 4, hands one out and takes it back,
+ * dissolves one through the offline helper, and shrinks back: counters,
+ * meminfo and nr_free_pages return exactly (HVO on or off). */
+SELFTEST(hugetlb_pool)
+{
+	struct hstate *h = hstate_by_kb(hstate_kb(&hstates[0]));
+	unsigned long base = h->nr_huge_pages, free0 = nr_free_pages(), pfn;
+	struct page *p;
+
+	EXPECT(hugetlb_set_pool(h, base + 4) == base + 4 && h->free_huge_pages >= 4);
+	EXPECT(hugetlb_meminfo.nr_total == h->nr_huge_pages);
+	p = hugetlb_take(h);
+	EXPECT(p && p->refcount == 1 && IS_ALIGNED(page_to_pfn(p), hstate_pages(h)));
+	if (!p)
+		return;
+	pfn = page_to_pfn(p);
+	EXPECT(hugetlb_page_head(pfn + hstate_pages(h) - 1) == p);
+	EXPECT(dissolve_free_huge_pages(pfn, pfn + 1) == -EBUSY && h->nr_huge_pages == base + 4);
+	EXPECT(hugetlb_give(p) == 0 && hugetlb_give(p) == -EINVAL);
+	EXPECT(dissolve_free_huge_pages(pfn, pfn + 1) == 0 && h->nr_huge_pages == base + 3);
+	EXPECT(hugetlb_page_head(pfn) == NULL);
+	EXPECT(hugetlb_set_pool(h, base) == base);
+	EXPECT(nr_free_pages() == free0 && hugetlb_meminfo.nr_total == base);
 }
