@@ -71,6 +71,9 @@ unsigned long memhp_block_first_usable_pfn(unsigned long block_id);
 /* What holds pfn, for the offline error line: "allocated page",
  * "reserved page", "in-use huge page", ... */
 const char *memhp_pfn_owner(unsigned long pfn);
+/* vm_check's "memory blocks" checker (mm/memory_online.c). */
+struct vm_check;
+bool memhp_vm_check(struct vm_check *c);
 /* mm/memory_block.c: memoryN/ of every present section (an initcall; host
  * tests call it after boot), and of a block that appears / disappears. */
 int memory_blocks_init(void);

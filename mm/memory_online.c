@@ -26,6 +26,7 @@
 #include "mm/hotplug_internal.h"
 #include "mm/buddy.h"
 #include "mm/page_poison.h"
+#include "mm/vm_check.h"
 
 enum mhp_online_type memhp_default_online_type = MMOP_ONLINE;
 
@@ -254,4 +255,52 @@ int memhp_online_type_parse(const char *s)
 const char *memhp_online_type_name(enum mhp_online_type t)
 {
 	return mhp_online_type_names[t];
+}
+
+/* vm_check "memory blocks" (runs with the zone locks held, outside any
+ * hotplug operation): a self-hosted section is
+ * hot-added with 512 frames + at most MHP_MAX_ALTMAP_TABLES tables; the
+ * usable pages of an offline block are PG_offline and unused, those of an
+ * online one are not PG_offline; each zone's present_pages is the sum over
+ * its online sections. */
+static bool mhp_check_block(struct vm_check *c, unsigned long nr, const struct mem_section *ms)
+{
+	unsigned long usable = memhp_block_first_usable_pfn(nr), end = section_nr_to_pfn(nr + 1);
+	bool online = ms->state & SECTION_ONLINE;
+
+	if ((ms->state & SECTION_SELF_HOSTED) &&
+	    ((ms->state & SECTION_EARLY) || ms->nr_altmap_pages < VMEMMAP_PAGES_PER_SECTION ||
+	     ms->nr_altmap_pages > VMEMMAP_PAGES_PER_SECTION + MHP_MAX_ALTMAP_TABLES))
+		return vm_check_fail(c, "memory%lu: self-hosted with %u altmap pages (state %#x)", nr,
+				     ms->nr_altmap_pages, ms->state);
+	if (!(ms->state & SECTION_MEMMAP))
+		return true;
+	for (unsigned long pfn = usable; pfn < end; pfn++) {
+		const struct page *p = pfn_to_page(pfn);
+
+		if (!online && (!page_test_flag(p, PG_offline) || p->refcount))
+			return vm_check_fail(c, "memory%lu is offline but pfn %#lx is in use (flags %#llx, "
+					     "refcount %d)", nr, pfn, (unsigned long long)p->flags, p->refcount);
+		if (online && page_test_flag(p, PG_offline))
+			return vm_check_fail(c, "memory%lu is online but pfn %#lx is PG_offline", nr, pfn);
+	}
+	return true;
+}
+
+bool memhp_vm_check(struct vm_check *c)
+{
+	unsigned long present[NR_ZONES] = { 0 }, nr;
+	struct mem_section *ms;
+
+	for_each_present_section(nr, ms) {
+		if (!mhp_check_block(c, nr, ms))
+			return false;
+		if (ms->state & SECTION_ONLINE)
+			present[ms->zone] += ms->nr_present_pages;
+	}
+	for (int z = 0; z < NR_ZONES; z++)
+		if (present[z] != zones[z].present_pages)
+			return vm_check_fail(c, "zone %s: present_pages %lu, its online sections hold %lu",
+					     zones[z].name, zones[z].present_pages, present[z]);
+	return true;
 }

@@ -40,6 +40,7 @@
 #include "mm/sparse_vmemmap.h"
 #include "mm/pgwalk.h"
 #include "mm/hugetlb_vmemmap.h"
+#include "mm/memory_hotplug.h"
 
 #define SECTION_KNOWN_BITS (SECTION_PRESENT | SECTION_ONLINE | SECTION_MEMMAP | SECTION_EARLY | \
 			    SECTION_SELF_HOSTED | SECTION_ISOLATED)
@@ -384,6 +385,7 @@ static const struct vm_checker {
 	{ "sections", vm_check_sections },
 	{ "free lists", vm_check_free_lists },
 	{ "memmap", vm_check_memmap },
+	{ "memory blocks", memhp_vm_check },
 	{ "hvo", hugetlb_vmemmap_check },
 	{ "hugetlb pools", hugetlb_vm_check },
 };

@@ -119,6 +119,7 @@ static void hotplug_altmap_round_trip(void)
 	struct snap base;
 	unsigned long free0, busy = 0, nr = 2, altmap;
 	long memmap0, pt0, total0;
+	char msg[VM_CHECK_MSG_SIZE];
 
 	boot("mem=256M", SZ_1G);
 	snap_take(&base);
@@ -150,6 +151,14 @@ static void hotplug_altmap_round_trip(void)
 	host_ok(offline_memory_block(nr, &busy) == 0 && totalram_pages() == (unsigned long)total0 && nr_free_pages() == free0,
 		"offline: MemTotal/MemFree back");
 	host_ok(vm_ok(), "vm_check ok offline");
+	pfn_to_page(section_nr_to_pfn(nr) + 600)->refcount = 1;
+	host_ok(vm_check_run(msg, sizeof(msg)) && strstr(msg, "memory blocks: memory2 is offline but pfn 0x10258"),
+		"vm_check: a used page in an offline block: %s", msg);
+	pfn_to_page(section_nr_to_pfn(nr) + 600)->refcount = 0;
+	zones[ZONE_MOVABLE].present_pages++;
+	host_ok(vm_check_run(msg, sizeof(msg)) && strstr(msg, "zone Movable: present_pages 1"),
+		"vm_check: present_pages off: %s", msg);
+	zones[ZONE_MOVABLE].present_pages--;
 	host_ok(remove_memory(2 * M128, M128) == 0 && !pt_mapped(nr), "remove: vmemmap unmapped");
 	host_ok(snap_same(&base), "meminfo, vmstat, buddyinfo back at baseline");
 	host_ok(vm_ok(), "vm_check ok after remove");
