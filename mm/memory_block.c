@@ -226,6 +226,13 @@ static bool mb_firmware_ram(phys_addr_t start, u64 size)
 	return pa >= end && !mb_boot_reserved(start, size);
 }
 
+bool memhp_block_is_free_ram(unsigned long nr)
+{
+	phys_addr_t start = (phys_addr_t)section_nr_to_pfn(nr) << PAGE_SHIFT;
+
+	return !sparse_section_has(nr, SECTION_PRESENT) && mb_firmware_ram(start, MEMORY_BLOCK_SIZE);
+}
+
 /* One error line for add_memory()'s rc. */
 static int mb_add_error(const char *what, phys_addr_t start, u64 size, int rc)
 {

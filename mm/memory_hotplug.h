@@ -71,6 +71,9 @@ unsigned long memhp_block_first_usable_pfn(unsigned long block_id);
 /* What holds pfn, for the offline error line: "allocated page",
  * "reserved page", "in-use huge page", ... */
 const char *memhp_pfn_owner(unsigned long pfn);
+/* Is block block_id absent and free RAM of the firmware map (what `mem
+ * add` takes)?  (mm/memory_block.c) */
+bool memhp_block_is_free_ram(unsigned long block_id);
 /* vm_check's "memory blocks" checker (mm/memory_online.c). */
 struct vm_check;
 bool memhp_vm_check(struct vm_check *c);
