@@ -46,7 +46,10 @@
  * The shared tail page and every frame a restore maps count in
  * nr_memmap_pages.
  *
- * Restore cannot fail.  A dissolve needs N-1 frames back: each comes from
+ * Restore is for a dissolve and cannot fail.  The N-1 rows come back
+ * holding plain struct pages (what the tails are about to become: a write
+ * of 4 KiB per row, no copy), so destroy_compound_page() only clears the
+ * tails of the head's own row.  Each frame comes from
  * the buddy allocator (ZONE_NORMAL, never from an ISOLATED section, that is a
  * block being offlined) while it has one, else the huge page donates its own
  * last pages:
@@ -106,7 +109,6 @@ unsigned long hugetlb_vmemmap_fail_allocs;
 
 #define HVO_MAX_ORDER       24          /* orders [0, HVO_MAX_ORDER) have a tail slot */
 #define HVO_BATCH_MAX       4096        /* remaps per batch: one 1 GiB page fits */
-#define HVO_ISOLATED_SKIPS  8           /* buddy frames in ISOLATED sections set aside */
 #define PAGES_PER_VMEMMAP_PAGE (PAGE_SIZE / sizeof(struct page))
 
 BUILD_BUG_ON((sizeof(struct page) << 18) / PAGE_SIZE - 1 > HVO_BATCH_MAX);
@@ -145,45 +147,85 @@ KERNEL_PARAM("hugetlb_free_vmemmap", hvo_set_enabled);
 
 /* ------------------------------------------------------------ frames */
 
+/* Frames for the vmemmap come from the buddy allocator a block of
+ * 2^HVO_STASH_ORDER pages at a time, split into order-0 pages: one buddy
+ * call per 8 frames instead of one per frame.  hvo_stash_drain() gives back
+ * what a call did not use. */
+#define HVO_STASH_ORDER 3
+static struct { unsigned long pfn, n; } hvo_stash;
+
+/* Refill the stash with the largest block up to HVO_STASH_ORDER that
+ * ZONE_NORMAL has (alloc_pages() never hands out an ISOLATED section, so a
+ * block being offlined never gives one).  False if there is none. */
+static bool hvo_stash_refill(void)
+{
+	for (int order = HVO_STASH_ORDER; order >= 0; order--) {
+		struct page *p = alloc_pages((unsigned int)order, ZONE_NORMAL);
+
+		if (!p)
+			continue;
+		KASSERT(!pfn_section_isolated(page_to_pfn(p)), "pfn %#lx is isolated", page_to_pfn(p));
+		split_page(p, (unsigned int)order);
+		hvo_stash.pfn = page_to_pfn(p);
+		hvo_stash.n = 1UL << order;
+		return true;
+	}
+	return false;
+}
+
+static void hvo_stash_drain(void)
+{
+	for (; hvo_stash.n; hvo_stash.n--, hvo_stash.pfn++)
+		free_pages(pfn_to_page(hvo_stash.pfn), 0);
+}
+
 /* A frame for the vmemmap from the buddy allocator: ZONE_NORMAL, never in an
  * ISOLATED section; PG_memmap, refcount 1, counted in nr_memmap_pages.
  * 0 when there is none (or a test injected a failure). */
 static phys_addr_t hvo_frame_alloc(void)
 {
-	struct page *held[HVO_ISOLATED_SKIPS], *p;
-	unsigned int n = 0;
+	struct page *p;
 
 	if (hugetlb_vmemmap_fail_allocs) {
 		hugetlb_vmemmap_fail_allocs--;
 		return 0;
 	}
-	while ((p = alloc_pages(0, ZONE_NORMAL)) && pfn_section_isolated(page_to_pfn(p))) {
-		if (n == ARRAY_SIZE(held)) {
-			free_pages(p, 0);
-			p = NULL;
-			break;
-		}
-		held[n++] = p;
-	}
-	while (n)
-		free_pages(held[--n], 0);
-	if (!p)
+	if (!hvo_stash.n && !hvo_stash_refill())
 		return 0;
+	p = pfn_to_page(hvo_stash.pfn++);
+	hvo_stash.n--;
 	page_set_flag(p, PG_memmap);
 	mod_node_stat(NR_MEMMAP_PAGES, 1);
 	return (phys_addr_t)page_to_pfn(p) << PAGE_SHIFT;
 }
 
-/* Hand the boot or self-hosted frame pfn to the buddy allocator as a new
- * managed page of its section's zone. */
-static void hvo_frame_online(unsigned long pfn)
+/* Does frame pfn go back as a new managed page (a boot frame from memblock,
+ * or a self-hosted altmap frame) rather than through free_pages()? */
+static bool hvo_frame_onlines(unsigned long pfn)
 {
-	struct page *p = pfn_to_page(pfn);
-	enum zone_type z = (enum zone_type)pfn_to_section(pfn)->zone;
+	const struct page *p = pfn_to_page(pfn);
 
-	*p = (struct page){ 0 };
-	page_set_zone(p, z);
-	buddy_online_range(pfn, pfn + 1, z);
+	return page_test_flag(p, PG_vmemmap_self_hosted) ||
+	       (page_test_flag(p, PG_memmap) && page_test_flag(p, PG_reserved));
+}
+
+/* Hand the boot or self-hosted frames [start, end) (one section) to the
+ * buddy allocator as new managed pages of the section's zone; boot frames
+ * leave nr_memmap_boot_pages. */
+static void hvo_frames_online(unsigned long start, unsigned long end)
+{
+	enum zone_type z = (enum zone_type)pfn_to_section(start)->zone;
+	long boot = 0;
+
+	for (unsigned long pfn = start; pfn < end; pfn++) {
+		struct page *p = pfn_to_page(pfn);
+
+		boot += !page_test_flag(p, PG_vmemmap_self_hosted);
+		*p = (struct page){ 0 };
+		page_set_zone(p, z);
+	}
+	buddy_online_range(start, end, z);
+	mod_node_stat(NR_MEMMAP_BOOT_PAGES, -boot);
 }
 
 /* Give the vmemmap frame at pa back to the buddy allocator and lower the
@@ -194,11 +236,8 @@ static void hvo_frame_free(phys_addr_t pa)
 	unsigned long pfn = pa >> PAGE_SHIFT;
 	struct page *p = pfn_to_page(pfn);
 
-	if (page_test_flag(p, PG_vmemmap_self_hosted)) {
-		hvo_frame_online(pfn);
-	} else if (page_test_flag(p, PG_memmap) && page_test_flag(p, PG_reserved)) {
-		hvo_frame_online(pfn);
-		mod_node_stat(NR_MEMMAP_BOOT_PAGES, -1);
+	if (hvo_frame_onlines(pfn)) {
+		hvo_frames_online(pfn, pfn + 1);
 	} else if (page_test_flag(p, PG_memmap)) {
 		page_clear_flag(p, PG_memmap);
 		free_pages(p, 0);
@@ -206,6 +245,44 @@ static void hvo_frame_free(phys_addr_t pa)
 	} else {
 		panic("pfn %#lx backed the vmemmap but is no memmap frame (flags %#llx)", pfn,
 		      (unsigned long long)p->flags);
+	}
+}
+
+/* The kind of vmemmap frame pfn is, for freeing it: 1 boot or self-hosted
+ * (goes back as a new managed page), 2 run-time (allocated order-0 page). */
+static int hvo_frame_kind(unsigned long pfn)
+{
+	return hvo_frame_onlines(pfn) ? 1 : page_test_flag(pfn_to_page(pfn), PG_memmap) ? 2 : 0;
+}
+
+/* Free the old frames of optimize batch [0, n).  A run of consecutive frames
+ * of one kind and section - a huge page's 7 frames usually are one, as both
+ * the boot memmap and a restore hand frames out ascending - goes back in one
+ * call: buddy_online_range() for boot/self-hosted frames, free_contig_range()
+ * for run-time ones. */
+static void hvo_frames_free(unsigned long n)
+{
+	for (unsigned long i = 0, j; i < n; i = j) {
+		unsigned long pfn = hvo_batch[i].old_pa >> PAGE_SHIFT;
+		int kind = hvo_frame_kind(pfn);
+
+		j = i + 1;
+		while (kind && j < n && (hvo_batch[j].old_pa >> PAGE_SHIFT) == pfn + (j - i) &&
+		       pfn_to_section_nr(pfn + (j - i)) == pfn_to_section_nr(pfn) &&
+		       hvo_frame_kind(pfn + (j - i)) == kind)
+			j++;
+		if (kind == 1) {
+			hvo_frames_online(pfn, pfn + (j - i));
+			continue;
+		}
+		if (kind == 0 || j - i == 1) {
+			hvo_frame_free(hvo_batch[i].old_pa);   /* panics on a non-memmap frame */
+			continue;
+		}
+		for (unsigned long k = pfn; k < pfn + (j - i); k++)
+			page_clear_flag(pfn_to_page(k), PG_memmap);
+		free_contig_range(pfn, pfn + (j - i));
+		mod_node_stat(NR_MEMMAP_PAGES, -(long)(j - i));
 	}
 }
 
@@ -321,9 +398,9 @@ unsigned long hugetlb_vmemmap_optimize_folios(struct list_head *heads, unsigned 
 		for (; e != heads && n + nv - 1 <= HVO_BATCH_MAX; e = e->next)
 			done += hvo_queue_optimize(list_entry(e, struct page, lru), order, &n);
 		hvo_remap(n);
-		for (unsigned long i = 0; i < n; i++)
-			hvo_frame_free(hvo_batch[i].old_pa);
+		hvo_frames_free(n);
 	}
+	hvo_stash_drain();
 	return done;
 }
 
@@ -377,14 +454,29 @@ static phys_addr_t hvo_altmap_frame(unsigned long va)
 	return 0;
 }
 
+/* Fill the frame at pa with 64 plain struct pages of zone z (mm/page.h):
+ * the restore is for a dissolve, so the rows come back as the plain pages
+ * they are about to become, and destroy_compound_page() skips them.  Stores
+ * only; for ZONE_NORMAL a plain page is all zeroes. */
+static void hvo_fill_plain(phys_addr_t pa, enum zone_type z)
+{
+	struct page *p = __va(pa);
+
+	if (z == ZONE_NORMAL) {
+		memset(p, 0, PAGE_SIZE);
+		return;
+	}
+	for (unsigned long i = 0; i < PAGES_PER_VMEMMAP_PAGE; i++)
+		p[i] = (struct page){ .flags = (u64)z << ZONE_SHIFT };
+}
+
 /* Queue fresh frames for head's vmemmap pages 1..N-1 at hvo_batch[*n], each
- * a copy of the shared tail page: from the buddy while it has frames (for a
+ * holding 64 plain struct pages: from the buddy while it has frames (for a
  * self-hosted section: from the section's own altmap range), else donated by
  * the huge page itself.  Returns how many were donated. */
 static unsigned long hvo_queue_restore(struct page *head, unsigned int order, unsigned long *n)
 {
 	unsigned long hpfn = page_to_pfn(head), nv = hvo_vmemmap_pages(order), donated = 0;
-	const void *tails = __va(hvo_tail_pa(page_zone_id(head), order));
 	bool buddy_empty = false;
 
 	for (unsigned long i = 1; i < nv; i++) {
@@ -399,7 +491,7 @@ static unsigned long hvo_queue_restore(struct page *head, unsigned int order, un
 			pa = (phys_addr_t)hvo_donor_pfn(hpfn, order, i, donated++, self) << PAGE_SHIFT;
 			hvo_source[*n] = self ? HVO_DONATED_SELF_HOSTED : HVO_DONATED;
 		}
-		memcpy(__va(pa), tails, PAGE_SIZE);
+		hvo_fill_plain(pa, page_zone_id(head));
 		hvo_batch[(*n)++] = (struct pgwalk_remap){ .va = hvo_va(head, i), .pa = pa,
 							   .prot = PROT_KERNEL_RW };
 	}
@@ -442,6 +534,7 @@ unsigned long hugetlb_vmemmap_restore_folios(struct list_head *heads, unsigned i
 			if (hugetlb_vmemmap_optimized(head))
 				total += hvo_queue_restore(head, order, &n);
 		}
+		hvo_stash_drain();
 		hvo_remap(n);
 		for (unsigned long j = 0; j < n; j++)
 			if (hvo_source[j] != HVO_FROM_BUDDY)
@@ -488,8 +581,13 @@ void destroy_compound_page(struct page *head, unsigned int order)
 	page_clear_flag(head, PG_head);
 	page_clear_flag(head, PG_hugetlb);
 	head->compound_order = 0;
-	for (unsigned long i = 1; i < (1UL << order); i++)
+	for (unsigned long i = 1; i < (1UL << order); i++) {
+		if (IS_ALIGNED(i, PAGES_PER_VMEMMAP_PAGE) && !page_is_tail(&head[i])) {
+			i += PAGES_PER_VMEMMAP_PAGE - 1;        /* a restored row: plain already */
+			continue;
+		}
 		head[i].compound_info = 0;
+	}
 }
 
 /* ------------------------------------------------------------ vm_check */

@@ -27,7 +27,9 @@ extern int hugetlb_optimize_vmemmap;
  * Call it before prep_compound_head(): the tails are never written. */
 unsigned long hugetlb_vmemmap_optimize_folios(struct list_head *heads, unsigned int order);
 /* Restore the vmemmap of every optimized page on heads (others are
- * skipped); cannot fail: frames come from the buddy allocator when it has
+ * skipped), for a dissolve: vmemmap pages 1..N-1 come back RW on frames of
+ * their own holding plain struct pages (mm/page.h), so only the head's own
+ * vmemmap page still holds tails for destroy_compound_page().  Cannot fail: frames come from the buddy allocator when it has
  * them (never from an ISOLATED section), else the huge page donates its own
  * last pages (they become PG_memmap, refcount 1, counted in nr_memmap_pages).
  * Returns how many frames were donated. */
@@ -41,8 +43,9 @@ bool hugetlb_vmemmap_optimized(const struct page *head);
  * store each); only for a page that is not optimized. */
 void prep_compound_head(struct page *head, unsigned int order);
 void prep_compound_tails(struct page *head, unsigned int order);
-/* Back to plain pages (vmemmap restored first): PG_head and compound_order
- * of the head and every tail's compound_info cleared; donated frames keep
+/* Back to plain pages (vmemmap restored first): PG_head, PG_hugetlb and
+ * compound_order of the head and every tail's compound_info cleared (a
+ * restored vmemmap page is plain already and skipped); donated frames keep
  * their PG_memmap. */
 void destroy_compound_page(struct page *head, unsigned int order);
 

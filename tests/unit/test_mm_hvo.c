@@ -184,6 +184,22 @@ static void hvo_accounting(void)
 		c3.free, c0.free, c3.boot + c3.rt, c0.boot + c0.rt, c3.opt);
 	host_ok(c3.rt == c0.rt + 16 * 7, "restored frames count in nr_memmap_pages (+%ld)", c3.rt - c0.rt);
 	host_ok(check_ok(), "vm_check after dissolve");
+
+	/* the same ranges again: now their vmemmap frames are run-time ones */
+	for (int i = 0; i < 16; i++) {
+		unsigned long pfn = page_to_pfn(hp[i]);
+		host_ok(alloc_contig_range_hugetlb(pfn, pfn + NPAGES, ZONE_NORMAL) == 0, "retake %d", i);
+		list_add_tail(&hp[i]->lru, &l);
+	}
+	host_ok(hugetlb_vmemmap_optimize_folios(&l, ORDER) == 16, "optimized again");
+	prep(&l, false);
+	c2 = snap();
+	host_ok(c2.rt == c3.rt - 16 * 7 + 1 && c2.boot == c3.boot && c2.free == c3.free - 16 * NPAGES + 111,
+		"run-time frames freed: nr_memmap_pages -111, nr_free_pages -16*512 + 111");
+	host_ok(check_ok(), "vm_check");
+	dissolve(&l);
+	c3 = snap();
+	host_ok(c3.free == c0.free && c3.boot + c3.rt == c0.boot + c0.rt, "and back");
 }
 
 /* The shared tail page lives exactly as long as an optimized page uses it;
