@@ -8,6 +8,9 @@
 #include <pagoda/arch.h>
 #include <pagoda/bootinfo.h>
 #include <asm/vmparam.h>
+#include <pagoda/acpi.h>
+#include <asm/pgtable.h>
+#include "mm/pgwalk.h"
 #include "arm64.h"
 #include "gic.h"
 
@@ -52,12 +55,30 @@ __noreturn void arm64_start_kernel(void)
 	kmain();
 }
 
+/* kernel/acpi.c's map function after the switch: the direct map, for
+ * ranges whose every page it maps (the firmware's ACPI tables sit in
+ * write-back memory of the UEFI map, which mmu_boot.c maps). */
+static const void *arm64_acpi_map(phys_addr_t pa, size_t len)
+{
+	int level;
+
+	if (!len || pa + len < pa || pa + len > (1UL << MAX_PHYSMEM_BITS))
+		return NULL;
+	for (u64 p = ALIGN_DOWN(pa, PAGE_SIZE); p < pa + len; p += PAGE_SIZE)
+		if (!pte_present(*pgwalk_lookup((unsigned long)__va(p), &level)))
+			return NULL;
+	return __va(pa);
+}
+
 /* Timer and power were found before the switch; report the timer, bring
- * up the GIC (interrupts stay masked until ged.c's initcall). */
+ * up the GIC (interrupts stay masked until ged.c's initcall) and give
+ * generic code the ACPI root (`acpi`: the SRAT for the DIMM window). */
 void arch_late_init(void)
 {
 	printk("timer: generic timer at %lu Hz, virtual timer INTID %u (%s)\n",
 	       (unsigned long)arch_cycles_per_sec(), arm64_boot.vtimer_intid,
 	       fw_src_name[arm64_boot.vtimer_src]);
 	arm64_irq_init();
+	if (bootinfo.acpi_rsdp)
+		acpi_init_root(&acpi, bootinfo.acpi_rsdp, arm64_acpi_map);
 }
