@@ -9,6 +9,7 @@
 #   make test-image CMDLINE=.. TEST_ISO=path   image copy with other parameters
 #   make bench                       host benchmarks
 #   make bench-boot                  boot time to the prompt on every machine
+#   make bench-hotplug               memory hot-add cost and time (issue 7)
 ARCH     ?= x86_64
 FIRMWARE ?= $(if $(filter arm64,$(ARCH)),uefi,bios)
 CMDLINE  ?=
@@ -119,6 +120,15 @@ test-image: $(ELF)
 bench-boot: deps
 	@$(MAKE) --no-print-directory check-images
 	python3 tools/boottime.py --runs 3
+
+# Memory hot-add figures (tools/bench_hotplug.py): old memory consumed and
+# add+online time per GiB of 128M..64G DIMMs, memmap_on_memory on and off,
+# both arches, one QEMU at a time.  BENCH_HOTPLUG_ARGS="--arch arm64 ...".
+BENCH_HOTPLUG_ARGS ?=
+.PHONY: bench-hotplug
+bench-hotplug: deps
+	@$(MAKE) --no-print-directory check-images
+	python3 tools/bench_hotplug.py $(BENCH_HOTPLUG_ARGS)
 
 clean:
 	rm -rf build
