@@ -33,11 +33,12 @@ void x86_start(void)
 	kmain();
 }
 
-/* Timer, ACPI power control and the interrupt controllers; runs after
- * mm_init(). */
+/* Timer, ACPI power control, the interrupt controllers and ACPI events
+ * (the SCI: memory hotplug); runs after mm_init(). */
 void arch_late_init(void)
 {
 	tsc_calibrate();
 	x86_acpi_init(bootinfo.acpi_rsdp);
-	x86_irq_init();
+	if (x86_irq_init() == 0)
+		x86_acpi_sci_init();
 }
