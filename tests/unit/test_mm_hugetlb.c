@@ -438,6 +438,60 @@ static void pool_vm_check_catches(void)
 		"a head outside the pools (pfn %#lx): %s", pfn, out);
 }
 
+/* Random pool operations (grow, shrink, take, give, dissolve a section,
+ * HVO toggled), vm_check after each; at the end every page goes back and
+ * nr_free_pages and the memmap counters are exactly at their start. */
+static void pool_random_ops(void)
+{
+	struct hstate *h = hstate_by_kb(2048);
+	struct page *taken[64];
+	unsigned long free0, ntaken = 0, seed = 12345, bad = 0, i, surplus = 0, dissolved = 0;
+	long mm0;
+
+	boot(512 * SZ_1M, NULL);
+	free0 = nr_free_pages();
+	mm0 = memmap_pages();
+	for (i = 0; i < 300 && !bad; i++) {
+		unsigned long r = (seed = seed * 6364136223846793005UL + 1442695040888963407UL) >> 33;
+
+		switch (r % 6) {
+		case 0: case 1:
+			hugetlb_set_pool(h, r % 100);
+			break;
+		case 2:
+			if (ntaken < 64 && (taken[ntaken] = hugetlb_take(h)))
+				ntaken++;
+			break;
+		case 3:
+			if (ntaken) {
+				unsigned long k = r % ntaken;
+				bad |= hugetlb_give(taken[k]) != 0;
+				taken[k] = taken[--ntaken];
+			}
+			break;
+		case 4: {
+			unsigned long s = (r % 4) * PAGES_PER_SECTION, n = h->nr_huge_pages;
+			dissolve_free_huge_pages(s, s + PAGES_PER_SECTION);
+			dissolved += n - h->nr_huge_pages;
+			break;
+		}
+		default:
+			hugetlb_optimize_vmemmap = !hugetlb_optimize_vmemmap;
+		}
+		bad |= host_shell("vm_check", out, sizeof(out)) != 0;
+		bad |= h->nr_huge_pages != h->free_huge_pages + ntaken || h->surplus_huge_pages > ntaken;
+		surplus += h->surplus_huge_pages != 0;
+	}
+	host_ok(!bad && surplus && dissolved, "300 random operations, vm_check ok after each (stopped at %lu; "
+		"%lu steps with surplus, %lu pages dissolved): %s", i, surplus, dissolved, out);
+	while (ntaken)
+		hugetlb_give(taken[--ntaken]);
+	hugetlb_set_pool(h, 0);
+	host_ok(h->nr_huge_pages == 0 && h->surplus_huge_pages == 0 && nr_free_pages() == free0 &&
+		memmap_pages() == mm0, "all back: nr_free_pages %lu/%lu, memmap %ld/%ld", nr_free_pages(), free0,
+		memmap_pages(), mm0);
+}
+
 int main(void)
 {
 	host_tap_init();
@@ -454,5 +508,6 @@ int main(void)
 	host_scenario("shrink with every page taken", pool_shrink_exhausted);
 	host_scenario("pool bad input", pool_bad_input);
 	host_scenario("vm_check checks the pools", pool_vm_check_catches);
+	host_scenario("random pool operations", pool_random_ops);
 	return host_tap_done();
 }
