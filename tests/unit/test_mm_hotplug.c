@@ -296,6 +296,42 @@ static void hotplug_buddy_mode(void)
 	host_ok(snap_same(&base) && vm_ok(), "baseline: frames and tables given back");
 }
 
+/* The DIMM path: memhp_default_state=online_movable onlines what
+ * add_memory_driver_managed() adds, silently; offline_and_remove_memory()
+ * refused by a busy page names it and leaves both blocks online in their
+ * zone; after the free it removes both. */
+static void hotplug_driver_managed(void)
+{
+	char buf[256] = "";
+	struct snap base;
+	unsigned long busy = 0, pfn;
+	struct page *p;
+	int rc;
+
+	boot("mem=256M memhp_default_state=online_movable", SZ_1G);
+	snap_take(&base);
+	host_ok(shell("cat /sys/devices/system/memory/auto_online_blocks") == 0 && !strcmp(out, "online_movable\n"),
+		"auto_online_blocks from memhp_default_state");
+	host_printk_buf = buf;
+	host_printk_size = sizeof(buf);
+	host_ok(add_memory_driver_managed(4 * M128, 2 * M128) == 0, "add_memory_driver_managed 256M");
+	host_printk_buf = NULL;
+	host_ok(!buf[0], "prints nothing (%zu bytes)", strlen(buf));
+	host_ok(sparse_section_has(4, SECTION_ONLINE) && sparse_section_has(5, SECTION_ONLINE) &&
+		sparse_section(4)->zone == ZONE_MOVABLE && sparse_section(5)->zone == ZONE_MOVABLE,
+		"both blocks online Movable");
+	p = alloc_pages(0, ZONE_MOVABLE);
+	pfn = page_to_pfn(p);
+	rc = offline_and_remove_memory(4 * M128, 2 * M128, &busy);
+	host_ok(rc == -EBUSY && busy == pfn, "eject refused: busy pfn %#lx (allocated %#lx)", busy, pfn);
+	host_ok(sparse_section_has(4, SECTION_ONLINE) && sparse_section_has(5, SECTION_ONLINE) &&
+		sparse_section(4)->zone == ZONE_MOVABLE && sparse_section(5)->zone == ZONE_MOVABLE && vm_ok(),
+		"both blocks online Movable again");
+	free_pages(p, 0);
+	host_ok(offline_and_remove_memory(4 * M128, 2 * M128, &busy) == 0, "eject after the free");
+	host_ok(snap_same(&base) && vm_ok(), "baseline");
+}
+
 /* The n-th allocation of an add fails, for every n: nothing is left. */
 static void hotplug_inject(bool altmap)
 {
@@ -485,6 +521,7 @@ int main(void)
 	host_scenario("zones and busy offline", hotplug_zones_busy);
 	host_scenario("bad requests", hotplug_bad_requests);
 	host_scenario("memmap_on_memory=0", hotplug_buddy_mode);
+	host_scenario("driver-managed add, eject", hotplug_driver_managed);
 	host_scenario("injected failures, altmap", hotplug_inject_altmap);
 	host_scenario("injected failures, buddy", hotplug_inject_buddy);
 	host_scenario("shared table move", hotplug_table_move);
