@@ -18,6 +18,10 @@ import sys
 import threading
 import time
 
+# Held while a hotplug message is printed: like the kernel's shell, which
+# runs deferred work in its input loop, the fake echoes nothing meanwhile.
+CONSOLE = threading.Lock()
+
 COMMANDS = ["help", "cat", "echo", "ls", "peek", "poke", "selftest", "bench", "poweroff"]
 
 
@@ -60,7 +64,14 @@ class FakeQMP:
             elif cmd == "device_add":
                 self.event("DEVICE_NOTE", {"id": args.get("id")})   # before the reply
                 self.send({"return": {}, "id": ident})
-                print("\r\nhotplug: added %s\r\npagoda> " % args.get("id"), end="", flush=True)
+                # as the kernel's deferred work does, in pieces: the line,
+                # its end, then the prompt redrawn
+                with CONSOLE:
+                    print("\r\nhotplug: added %s" % args.get("id"), end="", flush=True)
+                    time.sleep(0.2)
+                    print("\r\n", end="", flush=True)
+                    time.sleep(0.2)
+                    print("\r\x1b[Kpagoda> ", end="", flush=True)
             else:
                 self.send({"error": {"class": "CommandNotFound",
                                      "desc": "The command %s has not been found" % cmd},
@@ -133,6 +144,8 @@ def main():
         line = b""
         while True:
             ch = os.read(0, 1)
+            CONSOLE.acquire()
+            CONSOLE.release()
             if not ch:
                 time.sleep(3600)
             if ch in b"\r\n":

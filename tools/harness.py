@@ -45,6 +45,7 @@ BANNER_RE = re.compile(r"^Pagoda (x86_64|arm64) ", re.MULTILINE)
 # pagoda.run= echoes each boot command as "pagoda> CMD": the interactive
 # prompt is the one that stays last in the output for this long.
 PROMPT_QUIET = 1.0
+LIVE_QUIET = 0.3      # after live output: the prompt the kernel redraws must stay this long
 DEFAULT_TIMEOUT = 120
 UNIT_TIMEOUT = 120
 
@@ -546,8 +547,12 @@ class Run:
     def do_send(self, st):
         """Wait for the prompt, type the line; its output is the new segment."""
         self._end_segment()
-        if self.seg_kind == "live" and self.proc.poll() is not None:
-            self.prompt_end = None
+        if self.seg_kind == "live":
+            # Hotplug lines arrive on their own and the kernel redraws the
+            # prompt after them: type only once that prompt is the last thing
+            # printed, else this command's output would start at the redraw.
+            at = self.console.wait_idle_prompt(self.deadline, LIVE_QUIET)
+            self.prompt_end = None if at is None else at + len(PROMPT)
         if self.prompt_end is None:
             raise Fatal("cannot send %r: QEMU exited (status %s) before a prompt"
                         % (st.arg, self.proc.poll()))

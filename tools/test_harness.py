@@ -37,9 +37,9 @@ expect: ^error: fault at 0xffff[89]00000000000
 qmp: device_add {"driver": "pc-dimm", "id": "d1", "memdev": "m1"}
 qmp-expect-event: DEVICE_NOTE {"id": "d1"}
 expect: ^hotplug: added d1
-qmp-fail: no-such-command
 send: selftest
 expect: \\d+ passed, 0 failed\\n\\Z
+qmp-fail: no-such-command
 send: poweroff
 expect-exit: 0 guest-shutdown
 """
