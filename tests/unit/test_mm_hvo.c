@@ -129,9 +129,10 @@ static void hvo_tails_canonical(void)
 
 /* Grow 16 pages with HVO: exact counters, one shared page, one batch,
  * RO tails that fault on write; dissolve: counters back. */
+static const char *accounting_cmdline;
 static void hvo_accounting(void)
 {
-	struct host_mm_opts o = { .quiet = true };
+	struct host_mm_opts o = { .quiet = true, .cmdline = accounting_cmdline };
 	struct counters c0, c1, c2, c3;
 	struct page *hp[16];
 	LIST_HEAD(l);
@@ -477,6 +478,9 @@ int main(void)
 	host_tap_init();
 	host_scenario("tails canonical", hvo_tails_canonical);
 	host_scenario("accounting", hvo_accounting);
+	accounting_cmdline = "page_poison=on";        /* every frame freed and taken is checked */
+	host_scenario("accounting, poisoning on", hvo_accounting);
+	accounting_cmdline = NULL;
 	host_scenario("shared lifetime", hvo_shared_lifetime);
 	host_scenario("exhaustion", hvo_exhaustion);
 	host_scenario("injected failures", hvo_injected);
