@@ -15,15 +15,18 @@ through QMP: object-add memory-backend-ram (reserve=off: lazily allocated by
 the host, no swap reservation) + device_add pc-dimm.  Then, per DIMM:
 
   dimm   the kernel's ACPI memory-hotplug driver adds and onlines it on its
-         own; the time is from device_add to the last `hotplug:` line of
-         the burst (host clock, serial arrival times).
+         own; the time is from its `hotplug: slot N: insert` line to its
+         `online` line (printed as they happen: the kernel's add + online),
+         host clock, serial arrival times; "wall" is from the device_add.
   probe  the kernel ignores the DIMM (no driver yet): the tool writes every
          128 MiB block's address to /sys/devices/system/memory/probe (add +
          online per auto_online_blocks, one shell command per block) and
          times each command to its prompt.  Right before each, a no-op write
          of the same length (`echo online > .../auto_online_blocks`) is
-         timed; the no-ops' sum is subtracted, which leaves the kernel's own
-         time (plus TCG noise; the serial echo of a line costs ~4 ms).
+         timed; the median of the (probe - no-op) differences times the
+         number of blocks is the kernel's own time (the serial echo of a
+         line costs ~4 ms under TCG; a load spike moves one pair, not the
+         median).  Below ~2 ms per block this is noise on a loaded machine.
   auto   dimm if a `hotplug:` line follows the first device_add within a
          few seconds, else probe.
 
@@ -41,6 +44,8 @@ one QEMU at a time (TCG is CPU-bound).
 import argparse
 import os
 import re
+import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -183,12 +188,14 @@ class Guest:
         start = len(self.con.text)
         t0 = time.monotonic()
         self.con.send(line)
-        m = self.con.wait(PROMPT_RE, start, timeout)
+        # Past the echo of the line first: a prompt the kernel redraws after
+        # an unsolicited `hotplug:` line is not this command's.
+        e = self.con.wait(re.compile(re.escape(line) + r"\n"), start, timeout)
+        m = e and self.con.wait(PROMPT_RE, e.end() - 1, timeout)
         if not m:
             raise RuntimeError("%r: no prompt within %d s" % (line, timeout))
         t1 = self.con.time_at(m.end() - 1)
-        out = self.con.text[start:m.start()]
-        out = out.split("\n", 1)[1] if "\n" in out else ""     # drop the echo
+        out = self.con.text[e.end():m.start() + 1]
         return out, t1 - t0
 
     def counters(self):
@@ -214,29 +221,52 @@ class Guest:
         subprocess.run(["rm", "-rf", self.tmp])
 
 
-def plug(g, i, size):
-    """object-add + device_add DIMM i of size bytes; return (addr, t_sent)."""
-    # reserve=off: MAP_NORESERVE, so the host's overcommit heuristic lets a
-    # 64 GiB backend exist on a smaller machine (only touched pages count).
-    g.qmp.object_add("memory-backend-ram", "bm%d" % i, size=size, reserve=False)
+def plug(g, i, size, prealloc=False, dev="bd%d"):
+    """object-add (unless the backend exists) + device_add DIMM i of size
+    bytes; return (addr, host time of the device_add).  prealloc: the host
+    faults the whole backend in first (a control run: it shows what
+    first-touch page faults on the host cost the guest)."""
+    names = [o["name"] for o in g.qmp.execute("qom-list", {"path": "/objects"})]
+    if "bm%d" % i in names:
+        pass
+    elif prealloc:
+        g.qmp.execute("object-add", {"qom-type": "memory-backend-ram", "id": "bm%d" % i,
+                                     "size": size, "prealloc": True}, timeout=600)
+    else:
+        # reserve=off: MAP_NORESERVE, so the host's overcommit heuristic lets
+        # a 64 GiB backend exist on a smaller machine (only touched pages count).
+        g.qmp.object_add("memory-backend-ram", "bm%d" % i, size=size, reserve=False)
+    dev = dev % i
     t0 = time.monotonic()
-    g.qmp.device_add("pc-dimm", "bd%d" % i, memdev="bm%d" % i)
+    g.qmp.device_add("pc-dimm", dev, memdev="bm%d" % i)
     for d in g.qmp.query_memory_devices():
-        if d.get("data", {}).get("id") == "bd%d" % i:
+        if d.get("data", {}).get("id") == dev:
             return d["data"]["addr"], t0
-    raise RuntimeError("DIMM bd%d not in query-memory-devices" % i)
+    raise RuntimeError("DIMM %s not in query-memory-devices" % dev)
 
 
 def wait_driver(g, start, first_timeout, settle):
     """Wait for a burst of `hotplug:` lines after text offset start: the first
     within first_timeout, then until the console is quiet for settle s.
-    Returns (lines, host time of the last line) or (None, None)."""
+    Returns [(line, host time it arrived)] or None."""
     m = g.con.wait(HOTPLUG_RE, start, first_timeout)
     if not m:
-        return None, None
+        return None
     g.con.quiet_for(settle, 3600)
-    lines = list(HOTPLUG_RE.finditer(g.con.text, start))
-    return [l.group(0) for l in lines], g.con.time_at(lines[-1].end() - 1)
+    return [(l.group(0), g.con.time_at(l.end() - 1))
+            for l in HOTPLUG_RE.finditer(g.con.text, start)]
+
+
+def driver_times(lines, t0):
+    """From the driver's lines: (seconds from its `insert` line to its
+    `online` line - the kernel's add + online, both lines printed as they
+    happen -, seconds from device_add to the `online` line, error or '')."""
+    ins = [t for l, t in lines if re.search(r": insert \[", l)]
+    onl = [t for l, t in lines if re.search(r": online memory|left offline", l)]
+    bad = [l for l, t in lines if re.search(r"not added|add failed", l)]
+    if bad or not ins or not onl:
+        return None, None, bad[0] if bad else "no insert/online line: %s" % [l for l, t in lines]
+    return onl[-1] - ins[0], onl[-1] - t0, ""
 
 
 def probe_dimm(g, addr, size):
@@ -254,11 +284,85 @@ def probe_dimm(g, addr, size):
     return rts, noops, errs
 
 
+def add_one(g, args, i, size, path, row, dev, addr=None):
+    """Plug DIMM i and get it online by path (auto decides on the first
+    DIMM); fill row with the time and counter deltas; return the path.
+    addr: the DIMM is still plugged there (probe path, second round):
+    probe it again without a device_add."""
+    before = g.counters()
+    start = len(g.con.text)
+    if addr is None:
+        addr, t0 = plug(g, i, size, args.prealloc, dev)
+    row.update(addr=addr, cmds=0, load=os.getloadavg()[0])
+    if path in ("auto", "dimm"):
+        lines = wait_driver(g, start, 5.0 if path == "auto" else 60.0, 1.5)
+        if lines is not None:
+            path = "dimm"
+            secs, wall, err = driver_times(lines, t0)
+            row.update(path="dimm", secs=secs, wall=wall, lines=[l for l, t in lines],
+                       ok=not err, err=err)
+        elif path == "dimm":
+            row.update(path="dimm", secs=None, ok=False, err="no hotplug: line")
+        else:
+            path = "probe"
+    if path == "probe":
+        rts, noops, errs = probe_dimm(g, addr, size)
+        # The median of the paired differences, times the blocks: a load
+        # spike on the shared machine moves one pair, not the figure.
+        diff = statistics.median(p - n for p, n in zip(rts, noops))
+        row.update(path="probe", cmds=len(rts), wall=sum(rts), noop=sum(noops),
+                   secs=diff * len(rts), ok=not errs, err=errs[0] if errs else "")
+    after = g.counters()
+    row["delta"] = {k: after[k] - before.get(k, 0) for k in after}
+    return path
+
+
+def remove_one(g, r, i):
+    """Take DIMM i (row r) away again: device_del on the driver path, else
+    offline and `mem remove` every block (the DIMM stays plugged: without
+    the driver the guest cannot eject it).  Returns an error string or ''."""
+    if r["path"] == "dimm":
+        g.qmp.device_del(r["dev"])
+        start = len(g.con.text)
+        try:
+            g.qmp.wait_event("DEVICE_DELETED", timeout=1200, match={"device": r["dev"]})
+        except Exception as e:           # noqa: BLE001 - reported, not raised
+            return "device_del %s: %s" % (r["dev"], e)
+        g.con.wait(re.compile(r"(?m)^hotplug: .*ejected$"), start, 60)
+        g.con.quiet_for(1.0, 60)
+        return ""
+    # Block by block from the top: without memmap_on_memory a block's memmap
+    # may sit in the block below it (probed and onlined just before).
+    for a in reversed(range(r["addr"], r["addr"] + r["size"], BLOCK)):
+        out, _ = g.run("echo offline > /sys/devices/system/memory/memory%d/state" % (a // BLOCK))
+        if "error" not in out:
+            out, _ = g.run("mem remove %#x 128M" % a)
+        if "mem: removed" not in out:
+            return out.strip()
+    return ""
+
+
+def report(r):
+    """One progress line for row r."""
+    if r["ok"]:
+        print("  %s %s memmap %s %-4s %s at %#x: %s %.3f s" % (
+            r["arch"], r["fw"], r["memmap"], human(r["size"]), r["round"], r["addr"], r["path"],
+            r["secs"]), flush=True)
+    else:
+        print("  %s %s memmap %s %s %s: %s" % (r["arch"], r["fw"], r["memmap"], human(r["size"]),
+                                            r["round"], r.get("err")), flush=True)
+
+
 def measure_boot(args, arch, fw, iso, memmap, logdir):
-    """One boot: plug every size; return a list of per-DIMM result dicts."""
+    """One boot: plug every size ascending.  Each DIMM is first plugged
+    "cold" (the host touches its memory for the first time); unless
+    --no-warm it is then taken away again (counters must come back) and
+    plugged "warm" (host memory already there: closer to real hardware).
+    Returns a list of per-DIMM result dicts."""
     tag = "%s-%s-memmap_%s" % (arch, fw, memmap)
     g = Guest(arch, fw, iso, args.mem, args.maxmem, logdir, tag)
     rows, path = [], args.path
+    keys = ("MemTotal", "nr_free_pages", "nr_memmap_pages", "nr_page_table_pages")
     try:
         g.boot()
         mom, _ = g.run("cat /sys/module/memory_hotplug/parameters/memmap_on_memory")
@@ -266,34 +370,31 @@ def measure_boot(args, arch, fw, iso, memmap, logdir):
         if mom.strip() != want:
             raise RuntimeError("memmap_on_memory is %r, wanted %s" % (mom.strip(), want))
         for i, size in enumerate(args.sizes):
-            before = g.counters()
-            start = len(g.con.text)
-            addr, t0 = plug(g, i, size)
-            row = {"arch": arch, "fw": fw, "memmap": memmap, "size": size, "addr": addr,
-                   "cmds": 0, "load": os.getloadavg()[0]}
-            if path in ("auto", "dimm"):
-                lines, t1 = wait_driver(g, start, 5.0 if path == "auto" else 60.0, 1.5)
-                if lines is not None:
-                    path = "dimm"
-                    row.update(path="dimm", secs=t1 - t0, lines=lines, ok=True)
-                elif path == "dimm":
-                    row.update(path="dimm", secs=None, ok=False, err="no hotplug: line")
-                else:
-                    path = "probe"
-            if path == "probe":
-                rts, noops, errs = probe_dimm(g, addr, size)
-                row.update(path="probe", cmds=len(rts), wall=sum(rts), noop=sum(noops),
-                           secs=sum(rts) - sum(noops), ok=not errs,
-                           err=errs[0] if errs else "")
-            after = g.counters()
-            row["delta"] = {k: after[k] - before.get(k, 0) for k in after}
-            rows.append(row)
-            if not row["ok"]:
-                print("  %s %s memmap %s %s: %s" % (arch, fw, memmap, human(size),
-                                                     row.get("err")), flush=True)
+            base = g.counters()
+            cold = {"arch": arch, "fw": fw, "memmap": memmap, "size": size, "round": "cold",
+                    "dev": "bd%d" % i}
+            path = add_one(g, args, i, size, path, cold, "bd%d")
+            rows.append(cold)
+            report(cold)
+            if not cold["ok"]:
                 break
-            print("  %s %s memmap %s %-4s at %#x: %s %.3f s" % (
-                arch, fw, memmap, human(size), addr, row["path"], row["secs"]), flush=True)
+            if args.no_warm:
+                continue
+            err = remove_one(g, cold, i)
+            if err:
+                print("  remove %s: %s (no warm round)" % (human(size), err), flush=True)
+                continue
+            now = g.counters()
+            diff = {k: (base.get(k), now.get(k)) for k in keys if base.get(k) != now.get(k)}
+            if diff:
+                print("  removed %s: counters differ (before, after): %s" % (human(size), diff))
+            warm = {"arch": arch, "fw": fw, "memmap": memmap, "size": size, "round": "warm",
+                    "dev": "bd%dw" % i}
+            add_one(g, args, i, size, path, warm, "bd%dw", cold["addr"] if path == "probe" else None)
+            rows.append(warm)
+            report(warm)
+            if not warm["ok"]:
+                break
         out, _ = g.run("vm_check", timeout=600)
         for r in rows:
             r["vm_check"] = "vm_check: ok" in out
@@ -317,25 +418,28 @@ def table(rows):
     """Print the figures: time per GiB, old memory consumed (absolute and
     per GiB), and the on/off time ratio for sizes both boots managed."""
     print()
-    print("Time to add + online (host clock; probe: minus same-length no-op commands)")
-    print("%-7s %-4s %-6s %-5s %-5s %5s %8s %8s %9s %8s %5s" % (
-        "arch", "fw", "memmap", "size", "path", "cmds", "wall s", "noop s", "add+onl s",
+    print("Time to add + online, host clock (dimm: driver's insert line to online line, wall "
+          "from device_add;\n  probe: blocks x median(probe - same-length no-op), wall/noop: "
+          "the sums)")
+    print("%-7s %-4s %-6s %-5s %-4s %-5s %5s %8s %8s %9s %8s %5s" % (
+        "arch", "fw", "memmap", "size", "rnd", "path", "cmds", "wall s", "noop s", "add+onl s",
         "ms/GiB", "load"))
     secs = {}
     for r in rows:
-        key = "%-7s %-4s %-6s %-5s" % (r["arch"], r["fw"], r["memmap"], human(r["size"]))
+        key = "%-7s %-4s %-6s %-5s %-4s" % (r["arch"], r["fw"], r["memmap"], human(r["size"]),
+                                           r["round"])
         if not r["ok"]:
             print("%s %-5s failed: %s" % (key, r.get("path", "?"), r.get("err", "")))
             continue
         print("%s %-5s %5d %8.3f %8.3f %9.3f %8.1f %5.1f" % (
             key, r["path"], r["cmds"], r.get("wall", r["secs"]), r.get("noop", 0.0), r["secs"],
             r["secs"] * 1000 / (r["size"] / (1 << 30)), r["load"]))
-        secs[(r["arch"], r["fw"], r["memmap"], r["size"])] = r["secs"]
+        secs[(r["arch"], r["fw"], r["round"], r["size"], r["memmap"])] = r["secs"]
     print()
     print("Pages of old memory consumed (memmap = nr_memmap_pages, pgtable = "
           "nr_page_table_pages, old = MemTotal growth - nr_free_pages growth)")
-    print("%-7s %-4s %-6s %-5s %8s %8s %8s | %9s %9s %9s | %9s %9s %8s" % (
-        "arch", "fw", "memmap", "size", "memmap", "pgtable", "old", "memmap/G", "pgtable/G",
+    print("%-7s %-4s %-6s %-5s %-4s %8s %8s %8s | %9s %9s %9s | %9s %9s %8s" % (
+        "arch", "fw", "memmap", "size", "rnd", "memmap", "pgtable", "old", "memmap/G", "pgtable/G",
         "old/G", "hosted/G", "MemTotal+", "vm_check"))
     for r in rows:
         if not r["ok"]:
@@ -344,15 +448,15 @@ def table(rows):
         mm, pt = d.get("nr_memmap_pages", 0), d.get("nr_page_table_pages", 0)
         old = d["MemTotal"] - d.get("nr_free_pages", 0)
         hosted = r["size"] // 4096 - d["MemTotal"]
-        print("%-7s %-4s %-6s %-5s %8d %8d %8d | %9.2f %9.2f %9.2f | %9.2f %9d %8s" % (
-            r["arch"], r["fw"], r["memmap"], human(r["size"]), mm, pt, old, mm / gib, pt / gib,
+        print("%-7s %-4s %-6s %-5s %-4s %8d %8d %8d | %9.2f %9.2f %9.2f | %9.2f %9d %8s" % (
+            r["arch"], r["fw"], r["memmap"], human(r["size"]), r["round"], mm, pt, old, mm / gib, pt / gib,
             old / gib, hosted / gib, d["MemTotal"], "ok" if r.get("vm_check") else "BAD"))
     print()
-    for (a, f, m, s), on in sorted(secs.items()):
-        off = secs.get((a, f, "off", s))
+    for (a, f, rnd, s, m), on in sorted(secs.items()):
+        off = secs.get((a, f, rnd, s, "off"))
         if m == "on" and off:
-            print("time ratio memmap_on_memory on/off %-7s %-4s %-5s %.2f" % (a, f, human(s),
-                                                                          on / off))
+            print("time ratio memmap_on_memory on/off %-7s %-4s %-4s %-5s %.2f" % (
+                a, f, rnd, human(s), on / off))
 
 
 def main():
@@ -363,10 +467,16 @@ def main():
                     type=lambda s: [parse_size(x) for x in s.split(",")])
     ap.add_argument("--memmap", default="on,off", type=lambda s: s.split(","))
     ap.add_argument("--path", choices=("auto", "dimm", "probe"), default="auto")
+    ap.add_argument("--prealloc", action="store_true",
+                    help="preallocate the DIMM backends on the host (control run; needs the RAM)")
+    ap.add_argument("--no-warm", action="store_true",
+                    help="skip the second round (remove every DIMM, plug it again)")
     ap.add_argument("--mem", default="1G")
     ap.add_argument("--maxmem", default="80G")
     ap.add_argument("--logdir", default=os.path.join("build", "bench-logs"))
     args = ap.parse_args()
+    # A kill runs the finally clauses: QEMU is powered off, not orphaned.
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(128 + signal.SIGTERM))
     for s in args.sizes:
         if s % BLOCK:
             ap.error("size %d is not a multiple of 128M" % s)
