@@ -25,9 +25,8 @@
  * Hot-add is limited to the first L1 table: [0, 512 GiB). */
 #include <pagoda/kernel.h>
 #include <pagoda/arch.h>
-#include <asm/vmparam.h>
-#include <asm/pgtable.h>
-#include <asm/tlbflush.h>
+#include "arch/arm64/include/asm/pgtable.h"       /* by path, as pgtable.c: */
+#include "arch/arm64/include/asm/tlbflush.h"      /* tests/unit/test_arm64_hotplug.c */
 
 #define PTE_SW_HOTPLUG   (1UL << 55)     /* a block arch_add_memory() made */
 #define HP_LIMIT         (PT_ENTRIES * pt_level_size(2))      /* 512 GiB */
