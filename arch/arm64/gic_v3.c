@@ -42,7 +42,9 @@
 #define GICR_WAKER_SLEEP (1U << 1)
 #define GICR_WAKER_ASLEEP (1U << 2)
 #define GICR_TYPER_LAST  (1ULL << 4)
+#define GICR_TYPER_VLPIS (1ULL << 1)
 #define GICR_FRAME       0x20000          /* RD_base + SGI_base frames */
+#define GICR_FRAME_V4    0x40000          /* GICv4: + VLPI_base + reserved */
 #define GICR_SGI_BASE    0x10000
 #define GIC_POLL_LIMIT   1000000
 
@@ -83,13 +85,14 @@ static u64 v3_mpidr_aff(void)
 	return (m & 0xff00000000ULL) >> 8 | (m & 0xffffff);
 }
 
-/* This CPU's redistributor: the frame whose TYPER affinity matches. */
+/* This CPU's redistributor: the one whose TYPER affinity matches.  Each
+ * is 2 frames of 64 KiB, or 4 on a GICv4 with virtual LPIs (TYPER.VLPIS). */
 static volatile u8 *v3_find_redist(void)
 {
 	u64 size = arm64_boot.gicr_size < GICR_MAP_MAX ? arm64_boot.gicr_size : GICR_MAP_MAX;
-	u64 aff = v3_mpidr_aff();
+	u64 aff = v3_mpidr_aff(), off = 0;
 
-	for (u64 off = 0; off + GICR_FRAME <= size; off += GICR_FRAME) {
+	while (off + GICR_FRAME <= size) {
 		volatile u8 *rd = gic_iomap(arm64_boot.gicr_pa + off);
 		u64 typer = mmio_read64(rd + GICR_TYPER);
 
@@ -97,6 +100,7 @@ static volatile u8 *v3_find_redist(void)
 			return rd;
 		if (typer & GICR_TYPER_LAST)
 			break;
+		off += typer & GICR_TYPER_VLPIS ? GICR_FRAME_V4 : GICR_FRAME;
 	}
 	return NULL;
 }
