@@ -130,7 +130,7 @@ static int x86_sci_route(const u8 *fadt)
 	memcpy(&irq, fadt + FADT_SCI_INT, 2);
 	if (!x86_isa_irq_to_gsi(irq, &gsi, &level, &low))
 		level = low = true;
-	int rc = arch_irq_request(gsi, level, low, x86_sci_handler, NULL);
+	int rc = x86_irq_request_named(gsi, level, low, x86_sci_handler, NULL, "acpi");
 	printk("ACPI: SCI IRQ %u -> GSI %u %s %s%s\n", irq, gsi, level ? "level" : "edge",
 	       low ? "active-low" : "active-high", rc ? " (not routed)" : "");
 	return rc;

@@ -13,11 +13,16 @@
  *
  * The IO-APIC (address, first GSI) and the ISA IRQ -> GSI overrides come
  * from the MADT ("APIC"); MMIO is reached through the direct map, which
- * covers the low 4 GiB.  One CPU: the destination is the boot CPU. */
+ * covers the low 4 GiB.  One CPU: the destination is the boot CPU.
+ * /proc/interrupts counts each routed GSI and the spurious ones (Linux's
+ * format), so a level interrupt that is never acknowledged shows up as a
+ * count that runs away. */
 #include <pagoda/kernel.h>
 #include <pagoda/arch.h>
 #include <pagoda/acpi.h>
 #include <pagoda/irq.h>
+#include <pagoda/pseudofs.h>
+#include <pagoda/seq.h>
 #include <asm/vmparam.h>
 #include <asm/io.h>
 #include <asm/cpu.h>
@@ -61,7 +66,10 @@
 struct irq_slot {
 	irq_handler_t fn;
 	void *arg;
+	const char *name;
 	u32 gsi;
+	bool level;
+	unsigned long count;
 };
 
 static struct {
@@ -214,6 +222,12 @@ int x86_isa_irq_to_gsi(u32 irq, u32 *gsi, bool *level, bool *active_low)
 
 int arch_irq_request(u32 gsi, bool level, bool active_low, irq_handler_t fn, void *arg)
 {
+	return x86_irq_request_named(gsi, level, active_low, fn, arg, "irq");
+}
+
+int x86_irq_request_named(u32 gsi, bool level, bool active_low, irq_handler_t fn,
+			  void *arg, const char *name)
+{
 	if (!x86irq.ioapic || !fn || gsi < x86irq.ioapic_gsi_base ||
 	    gsi - x86irq.ioapic_gsi_base >= x86irq.ioapic_nr)
 		return -EINVAL;
@@ -227,7 +241,8 @@ int arch_irq_request(u32 gsi, bool level, bool active_low, irq_handler_t fn, voi
 	u32 lo = (IRQ_VECTOR_BASE + n) | (level ? REDIR_LEVEL : 0) |
 		 (active_low ? REDIR_ACTIVE_LOW : 0);
 
-	x86irq.slot[n] = (struct irq_slot){ .fn = fn, .arg = arg, .gsi = gsi };
+	x86irq.slot[n] = (struct irq_slot){ .fn = fn, .arg = arg, .name = name, .gsi = gsi,
+					    .level = level };
 	ioapic_write(IOAPIC_REDIR(pin) + 1, x86irq.apic_id << 24);
 	ioapic_write(IOAPIC_REDIR(pin), lo);
 	return 0;
@@ -243,9 +258,25 @@ void x86_irq(struct pt_regs *regs)
 	}
 	if (v >= IRQ_VECTOR_BASE && v < IRQ_VECTOR_BASE + x86irq.nr_slots) {
 		struct irq_slot *s = &x86irq.slot[v - IRQ_VECTOR_BASE];
+		s->count++;
 		s->fn(s->arg);
 	} else {
 		x86irq.spurious++;
 	}
 	lapic_write(APIC_EOI, 0);
 }
+
+/* /proc/interrupts as Linux prints it on x86 (one CPU): GSI, count, chip,
+ * pin and flow (fasteoi for level, edge), the handler's name; then SPU. */
+static int interrupts_show(struct seq *s, void *priv)
+{
+	seq_printf(s, "%11s\n", "CPU0");
+	for (unsigned i = 0; i < x86irq.nr_slots; i++) {
+		const struct irq_slot *q = &x86irq.slot[i];
+		seq_printf(s, "%4u: %10lu   IO-APIC %4u-%-8s %s\n", q->gsi, q->count, q->gsi,
+			   q->level ? "fasteoi" : "edge", q->name);
+	}
+	seq_printf(s, "%4s: %10lu   Spurious interrupts\n", "SPU", (unsigned long)x86irq.spurious);
+	return 0;
+}
+PSEUDO_FILE("/proc/interrupts", interrupts_show, NULL);
