@@ -9,7 +9,9 @@
  *       online                   1|0 (rw)
  *       valid_zones              "Normal", "Movable", "Normal Movable", "Movable Normal"
  *       phys_index               %08lx of N
- *       removable                1 for hot-added blocks, 0 for boot memory
+ *       removable                1 for every block, as Linux since 5.8 (only
+ *                                "may be offlined"; `mem remove` still takes
+ *                                hot-added blocks only)
  *   /sys/module/memory_hotplug/parameters/memmap_on_memory   Y|N
  *
  *   lsmem                        util-linux's default table and summary
@@ -109,7 +111,9 @@ static int mb_phys_index_show(struct seq *s, void *priv)
 	return 0;
 }
 
-static bool mb_removable(unsigned long nr) { return !sparse_section_has(nr, SECTION_EARLY); }
+/* Linux reports every block removable ("can be offlined" is decided when
+ * one tries); a Linux user's lsmem must print the same rows. */
+static bool mb_removable(unsigned long nr) { return sparse_section_has(nr, SECTION_PRESENT); }
 
 static int mb_removable_show(struct seq *s, void *priv)
 {
