@@ -28,6 +28,7 @@
 static volatile u8 *ged_evt, *memhp_regs;
 static unsigned long ged_other_events;
 
+/* acpi_memhp_ops: 32-bit little-endian accesses to the HPMR block. */
 static u32 memhp_mmio_read32(unsigned off)
 {
 	return mmio_read32(memhp_regs + off);
@@ -54,6 +55,7 @@ static void ged_irq(void *arg)
 		ged_other_events++;
 }
 
+/* Where a GED value came from, for the boot log. */
 static const char *ged_src(int src)
 {
 	return src == FW_SRC_ACPI ? "DSDT" : "QEMU virt default";

@@ -38,6 +38,7 @@ static volatile u8 *gicd, *gicc;
 static u32 gicd_read(unsigned off)          { return mmio_read32(gicd + off); }
 static void gicd_write(unsigned off, u32 v) { mmio_write32(gicd + off, v); }
 
+/* INTIDs the distributor implements (GICD_TYPER), at most 1020. */
 static u32 v2_nr_intids(void)
 {
 	u32 n = 32 * ((gicd_read(GICD_TYPER) & 0x1f) + 1);
@@ -77,19 +78,23 @@ static void v2_configure(u32 intid, bool level)
 			    mmio_read8(gicd + GICD_ITARGETSR));
 }
 
+/* Set or clear the INTID's enable bit (write-1 registers: no read-modify-write). */
 static void v2_set_enabled(u32 intid, bool on)
 {
 	gicd_write((on ? GICD_ISENABLER : GICD_ICENABLER) + intid / 32 * 4, 1U << (intid % 32));
 }
 
+/* Is the INTID pending in the distributor? */
 static bool v2_pending(u32 intid)
 {
 	return gicd_read(GICD_ISPENDR + intid / 32 * 4) & (1U << (intid % 32));
 }
 
+/* Acknowledge (IAR: INTID and, for an SGI, the sender) and end it (EOIR). */
 static u32 v2_ack(void)             { return mmio_read32(gicc + GICC_IAR); }
 static void v2_eoi(u32 iar)         { mmio_write32(gicc + GICC_EOIR, iar); }
 
+/* SGI intid (0-15) to this CPU only. */
 static void v2_send_sgi_self(u32 intid)
 {
 	gicd_write(GICD_SGIR, GICD_SGIR_SELF | (intid & 0xf));

@@ -69,6 +69,7 @@ static void v3_wait_rwp(void)
 		cpu_relax();
 }
 
+/* INTIDs the distributor implements (GICD_TYPER), at most 1020. */
 static u32 v3_nr_intids(void)
 {
 	u32 n = 32 * ((gicd_read(GICD_TYPER) & 0x1f) + 1);
@@ -137,6 +138,8 @@ static int v3_cpuif_init(void)
 	return 0;
 }
 
+/* Distributor (affinity routing, group 1, every SPI off), then this CPU's
+ * redistributor and system-register interface.  0 or -ENODEV. */
 static int v3_init(void)
 {
 	volatile u8 *rd;
@@ -164,6 +167,8 @@ static volatile u8 *v3_base(u32 intid)
 	return intid < GIC_SPI_BASE ? gicr_sgi : gicd;
 }
 
+/* Trigger (not for SGIs, always edge), priority, and for an SPI the route
+ * to this CPU's affinity. */
 static void v3_configure(u32 intid, bool level)
 {
 	volatile u8 *b = v3_base(intid);
@@ -181,6 +186,7 @@ static void v3_configure(u32 intid, bool level)
 	}
 }
 
+/* Set or clear the enable bit; a disable of an SPI waits for RWP. */
 static void v3_set_enabled(u32 intid, bool on)
 {
 	mmio_write32(v3_base(intid) + (on ? GICD_ISENABLER : GICD_ICENABLER) + intid / 32 * 4,
@@ -189,11 +195,13 @@ static void v3_set_enabled(u32 intid, bool on)
 		v3_wait_rwp();
 }
 
+/* Is the INTID pending (redistributor for 0-31, distributor above)? */
 static bool v3_pending(u32 intid)
 {
 	return mmio_read32(v3_base(intid) + GICD_ISPENDR + intid / 32 * 4) & (1U << (intid % 32));
 }
 
+/* Acknowledge the highest-priority pending group-1 interrupt (1023: none). */
 static u32 v3_ack(void)
 {
 	u32 iar = read_sysreg(ICC_IAR1_EL1);
@@ -202,6 +210,7 @@ static u32 v3_ack(void)
 	return iar;
 }
 
+/* Priority drop and deactivate (EOImode 0). */
 static void v3_eoi(u32 iar)
 {
 	write_sysreg(iar, ICC_EOIR1_EL1);
