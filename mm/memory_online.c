@@ -143,14 +143,16 @@ int online_memory_block(unsigned long nr, enum mhp_online_type t)
 	return 0;
 }
 
-/* The first pfn of [start, end) not inside a free block, or end. */
+/* The first pfn of [start, end) not inside a free block that lies within
+ * [start, end), or end.  (A free block reaching below start would hold a
+ * frame of the altmap that HVO gave to the buddy allocator: busy too.) */
 static unsigned long mhp_first_busy(unsigned long start, unsigned long end)
 {
 	unsigned long pfn = start, head;
 	unsigned int order;
 
 	while (pfn < end) {
-		if (!buddy_find_block(pfn, &head, &order))
+		if (!buddy_find_block(pfn, &head, &order) || head < start)
 			return pfn;
 		pfn = head + (1UL << order);
 	}
