@@ -24,6 +24,7 @@
 #include <pagoda/irq.h>
 #include "kernel/acpi_memhp.h"
 #include "mm/memory_hotplug.h"
+#include "mm/sparse.h"
 
 #define MEMHP_MAX_SLOTS  256
 #define SRAT_ENTRIES     48
@@ -102,17 +103,29 @@ static const char *acpi_memhp_check_range(phys_addr_t base, u64 size)
 	return NULL;
 }
 
-/* The lines after a successful add: which blocks, online or not. */
+/* The lines after a successful add: which blocks, and whether the policy
+ * (memhp_default_state / auto_online_blocks) put them online; a block the
+ * policy's zone does not allow stays offline and gets a line saying so. */
 static void acpi_memhp_report_added(unsigned s, phys_addr_t base, u64 size)
 {
 	unsigned long first = base / MEMORY_BLOCK_SIZE;
 	unsigned long last = (base + size) / MEMORY_BLOCK_SIZE - 1;
+	unsigned long nr, online = 0;
 
 	printk_line_async("hotplug: slot %u: added memory%lu-memory%lu", s, first, last);
-	if (memhp_default_online_type == MMOP_OFFLINE)
+	if (memhp_default_online_type == MMOP_OFFLINE) {
 		printk_line_async("hotplug: slot %u: memory%lu-memory%lu left offline "
 				  "(memhp_default_state=offline)", s, first, last);
-	else
+		return;
+	}
+	for (nr = first; nr <= last; nr++) {
+		if (sparse_section_has(nr, SECTION_ONLINE))
+			online++;
+		else
+			printk_line_async("hotplug: slot %u: memory%lu could not be onlined (%s), "
+					  "left offline", s, nr, acpi_memhp_policy_name());
+	}
+	if (online == last + 1 - first)
 		printk_line_async("hotplug: slot %u: online memory%lu-memory%lu (%s)",
 				  s, first, last, acpi_memhp_policy_name());
 }

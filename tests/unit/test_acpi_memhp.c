@@ -10,6 +10,7 @@
 #include <pagoda/irq.h>
 #include "kernel/acpi_memhp.h"
 #include "mm/memory_hotplug.h"
+#include "mm/sparse.h"
 #include "tap.h"
 
 /* ---- captured output: printk (boot lines) and printk_line_async ---- */
@@ -45,9 +46,12 @@ __noreturn void panic_at(const char *func, const char *fmt, ...)
 	longjmp(panicked, 1);
 }
 
-/* ---- fake hotplug API ---- */
+/* ---- fake hotplug API: sections 0..63 under one root ---- */
 enum mhp_online_type memhp_default_online_type = MMOP_ONLINE;
+struct mem_section *mem_section_root[NR_SECTION_ROOTS];
+static struct mem_section sections[SECTIONS_PER_ROOT];
 static int add_rc, remove_rc, add_calls, remove_calls;
+static unsigned long refuse_online_nr = ~0UL;     /* this block stays offline */
 static phys_addr_t last_start;
 static u64 last_size;
 static unsigned long busy_pfn_to_report;
@@ -56,7 +60,15 @@ int add_memory_driver_managed(phys_addr_t start, u64 size)
 {
 	add_calls++;
 	last_start = start, last_size = size;
-	return add_rc;
+	if (add_rc)
+		return add_rc;
+	for (u64 a = start; a < start + size; a += MEMORY_BLOCK_SIZE) {
+		unsigned long nr = a / MEMORY_BLOCK_SIZE;
+		sections[nr].state = SECTION_PRESENT | SECTION_MEMMAP;
+		if (memhp_default_online_type != MMOP_OFFLINE && nr != refuse_online_nr)
+			sections[nr].state |= SECTION_ONLINE;
+	}
+	return 0;
 }
 int offline_and_remove_memory(phys_addr_t start, u64 size, unsigned long *busy_pfn)
 {
@@ -258,6 +270,15 @@ static void test_bad_inserts(void)
 	kwork_run();
 	TAP_OK(add_calls == 1 && strstr(printed, "left offline (memhp_default_state=offline)"),
 	       "memhp_default_state=offline: the line says the blocks stay offline");
+	reset_counts();
+	memhp_default_online_type = MMOP_ONLINE_KERNEL;
+	refuse_online_nr = 43;
+	plug(3, G4 + 10 * M128, 2 * M128);
+	kwork_run();
+	TAP_OK(strstr(printed, "hotplug: slot 3: memory43 could not be onlined (online_kernel), left offline") &&
+	       !strstr(printed, "hotplug: slot 3: online"),
+	       "a block the policy cannot online gets its own line, no online line");
+	refuse_online_nr = ~0UL;
 	memhp_default_online_type = MMOP_ONLINE;
 }
 
@@ -295,6 +316,7 @@ static void test_remove(void)
 
 int main(void)
 {
+	mem_section_root[0] = sections;
 	if (setjmp(panicked)) {
 		TAP_OK(0, "no panic");
 		return TAP_DONE();
