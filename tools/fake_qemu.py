@@ -105,13 +105,15 @@ def shell_line(line, mem_kb, qmp, mode):
 
 def main():
     argv = sys.argv[1:]
-    conf, mem, machine = {}, "1G", "?"
+    conf, mem, machine, dimms = {}, "1G", "?", []
     qmp_path = None
     for i, a in enumerate(argv):
         if a == "-qmp":
             qmp_path = argv[i + 1].split("unix:", 1)[1].split(",")[0]
         elif a == "-M":
             machine = argv[i + 1]
+        elif a == "-device" and argv[i + 1].startswith("pc-dimm,"):
+            dimms.append(argv[i + 1])
         elif a == "-m":
             mem = argv[i + 1].split(",")[0]
         elif a == "-cdrom" or (a == "-drive" and "media=cdrom" in argv[i + 1]):
@@ -130,6 +132,8 @@ def main():
         time.sleep(3600)
     out.write("Pagoda fake (uefi firmware)\r\nCommand line: %s\r\n" % conf.get("run", ""))
     out.write("Machine: %s\r\n" % machine)
+    for d in dimms:
+        out.write("Cold DIMM: %s\r\n" % d)
     out.write("BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\r\n")
     out.write("BIOS-e820: [mem 0x0000000000100000-0x000000003fffffff] usable\r\n")
     for line in filter(None, conf.get("run", "").split(";")):

@@ -145,7 +145,7 @@ def unit_results(unit_dir, kfilter, timeout):
 
 
 # ================================================================ test files
-HEADER_KEYS = {"name", "arch", "firmware", "mem", "machine", "cmdline", "timeout"}
+HEADER_KEYS = {"name", "arch", "firmware", "mem", "machine", "dimm", "cmdline", "timeout"}
 STEP_KEYS = {"send", "expect", "expect-not", "capture", "capture-all", "check",
              "qmp", "qmp-fail", "qmp-expect-event", "expect-exit", "sleep"}
 SILENT_STEPS = {"send", "sleep"}          # steps that are not results themselves
@@ -185,6 +185,7 @@ class TestFile:
         self.firmwares = None           # None: every firmware of the arch
         self.mem = "1G"
         self.machine = ""               # extra -M properties, e.g. "gic-version=3"
+        self.dimms = []                 # sizes of pc-dimms plugged before boot
         self.cmdline = ""
         self.timeout = DEFAULT_TIMEOUT
         self.steps = []
@@ -269,6 +270,11 @@ def _set_header(t, key, val, lineno):
             raise ParseError("line %d: bad machine %r (want PROP=VALUE[,PROP=VALUE...])"
                              % (lineno, val))
         t.machine = val
+    elif key == "dimm":
+        t.dimms = val.split()
+        if not t.dimms or not all(re.fullmatch(r"\d+[KMG]", d) for d in t.dimms):
+            raise ParseError("line %d: bad dimm %r (want SIZE [SIZE...], e.g. 128M)"
+                             % (lineno, val))
     elif key == "cmdline":
         t.cmdline = val
     elif key == "timeout":
@@ -438,9 +444,13 @@ class Run:
         os.makedirs(LOG_DIR, exist_ok=True)
         self.tmp = tempfile.mkdtemp(prefix="pagoda-")
         sock = os.path.join(self.tmp, "qmp.sock")
+        extra = ["-monitor", "none"]
+        for i, size in enumerate(self.t.dimms):   # cold-plugged: ids cm0/cd0, cm1/cd1 ...
+            extra += ["-object", "memory-backend-ram,id=cm%d,size=%s" % (i, size),
+                      "-device", "pc-dimm,id=cd%d,memdev=cm%d" % (i, i)]
         cmd = qemu.build_command(self.arch, self.fw, self.iso, self.tmp, mem=self.t.mem,
                                  machine_opts=self.t.machine, serial="stdio", qmp=sock,
-                                 extra=["-monitor", "none"])
+                                 extra=extra)
         self.qerr = open(self.qemu_log, "w")
         self.qerr.write("$ %s\n" % qemu.format_command(cmd))
         self.qerr.flush()

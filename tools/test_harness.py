@@ -96,6 +96,22 @@ machine: virt gic-version=3
 send: poweroff
 """
 
+DIMM = """\
+arch: x86_64
+firmware: bios
+dimm: 128M 256M
+expect: ^Cold DIMM: pc-dimm,id=cd0,memdev=cm0$
+expect: ^Cold DIMM: pc-dimm,id=cd1,memdev=cm1$
+send: poweroff
+expect-exit: 0 guest-shutdown
+"""
+
+BADDIMM = """\
+arch: x86_64
+dimm: 128
+send: poweroff
+"""
+
 BROKEN = """\
 arch: x86_64
 expect: (unclosed
@@ -135,7 +151,10 @@ WANT = [
     (r"^ok \d+ - machine.test:\d+ \[arm64/uefi\]: expect: \^Machine: virt,gic-version=3",
      "machine: adds -M properties"),
     (r"^not ok \d+ - badmachine.test: parse\n# line 2: bad machine", "bad machine: is a failure"),
-    (r"^1\.\.(\d+)\n(\d+) passed, 11 failed\n\Z", "final line"),
+    (r"^ok \d+ - dimm.test:\d+ \[x86_64/bios\]: expect: \^Cold DIMM: pc-dimm,id=cd1,memdev=cm1",
+     "dimm: cold-plugs pc-dimms"),
+    (r"^not ok \d+ - baddimm.test: parse\n# line 2: bad dimm", "bad dimm: is a failure"),
+    (r"^1\.\.(\d+)\n(\d+) passed, 12 failed\n\Z", "final line"),
 ]
 
 
@@ -164,6 +183,7 @@ def setup(root):
     tests = []
     for name, text in (("good", GOOD), ("bad", BAD), ("reset", RESET), ("hang", HANG),
                        ("run", RUN), ("machine", MACHINE), ("badmachine", BADMACHINE),
+                       ("dimm", DIMM), ("baddimm", BADDIMM),
                        ("broken", BROKEN)):
         p = os.path.join(root, "tests", name + ".test")
         write(p, text)
