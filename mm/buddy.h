@@ -60,6 +60,14 @@ int alloc_contig_range_hugetlb(unsigned long start_pfn, unsigned long end_pfn, e
  * again; pages flagged PG_memmap or PG_vmemmap_self_hosted (frames a
  * restore took from the huge page for its own vmemmap) stay allocated.  Returns the pages freed. */
 unsigned long free_contig_range_hugetlb(unsigned long start_pfn, unsigned long end_pfn);
+/* 2^order pages from zone zt (no fallback) that lie outside [avoid_start,
+ * avoid_end) and outside ISOLATED sections, boot sections first (they are
+ * never hot-removed), as order-0 allocated pages (refcount 1; give them
+ * back one by one with free_pages()): the first pfn in *pfn and 0, or
+ * -ENOMEM/-EINVAL.  HVO takes its long-lived vmemmap frames with it, so a
+ * dissolve never puts them into the block that is about to go offline. */
+int alloc_pages_outside(unsigned int order, enum zone_type zt, unsigned long avoid_start,
+			unsigned long avoid_end, unsigned long *pfn);
 
 /* Hand [start_pfn, end_pfn) (initialised, unreserved struct pages) to zone
  * as the largest aligned blocks; they become managed pages. */

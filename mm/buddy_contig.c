@@ -97,6 +97,54 @@ int alloc_contig_range_hugetlb(unsigned long start_pfn, unsigned long end_pfn, e
 	return 0;
 }
 
+/* The first free block of zone z, of order >= order, that lies outside
+ * [avoid_start, avoid_end) and outside ISOLATED sections (and, if early,
+ * in a boot section); its head pfn in *pfn.  Zone lock held. */
+static bool contig_find_outside_locked(struct zone *z, unsigned int order, unsigned long avoid_start,
+				       unsigned long avoid_end, bool early, unsigned long *pfn)
+{
+	for (unsigned int o = order; o <= MAX_ORDER; o++) {
+		struct list_head *e;
+
+		list_for_each(e, &z->free_area[o].free_list) {
+			unsigned long p = page_to_pfn(list_entry(e, struct page, lru));
+
+			if ((p + (1UL << o) <= avoid_start || p >= avoid_end) && !pfn_section_isolated(p) &&
+			    (!early || sparse_section_has(pfn_to_section_nr(p), SECTION_EARLY))) {
+				*pfn = p;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+int alloc_pages_outside(unsigned int order, enum zone_type zt, unsigned long avoid_start,
+			unsigned long avoid_end, unsigned long *pfn)
+{
+	struct zone *z;
+
+	if (order > MAX_ORDER || zt >= NR_ZONES)
+		return -EINVAL;
+	z = &zones[zt];
+	zone_lock(z);
+	if (!contig_find_outside_locked(z, order, avoid_start, avoid_end, true, pfn) &&
+	    !contig_find_outside_locked(z, order, avoid_start, avoid_end, false, pfn)) {
+		zone_unlock(z);
+		return -ENOMEM;
+	}
+	contig_take_range_locked(z, *pfn, *pfn + (1UL << order));
+	zone_unlock(z);
+	for (unsigned long i = *pfn; i < *pfn + (1UL << order); i++) {
+		struct page *p = pfn_to_page(i);
+
+		page_poison_verify(i, 0);
+		p->refcount = 1;
+		p->order = 0;
+	}
+	return 0;
+}
+
 /* Free the plain pages [start, end) (refcount 0) to their zone, poisoned. */
 static void contig_give_plain(unsigned long start, unsigned long end)
 {

@@ -54,9 +54,10 @@
  * holding plain struct pages (what the tails are about to become: a write
  * of 4 KiB per row, no copy), so destroy_compound_page() only clears the
  * tails of the head's own row.  Each frame comes from
- * the buddy allocator (ZONE_NORMAL, never from an ISOLATED section, that is a
- * block being offlined) while it has one, else the huge page donates its own
- * last pages:
+ * the buddy allocator (ZONE_NORMAL, never from an ISOLATED section nor from
+ * the sections of the huge page itself: offline dissolves a block's huge
+ * pages before it isolates the block) while it has one, else the huge page
+ * donates its own last pages:
  *
  *   huge page [P, P+512):  [ P ........................ P+505 | P+506 .. P+511 ]
  *                            freed to the buddy by the dissolve   donated: vmemmap
@@ -152,25 +153,28 @@ KERNEL_PARAM("hugetlb_free_vmemmap", hvo_set_enabled);
 /* ------------------------------------------------------------ frames */
 
 /* Frames for the vmemmap come from the buddy allocator a block of
- * 2^HVO_STASH_ORDER pages at a time, split into order-0 pages: one buddy
- * call per 8 frames instead of one per frame.  hvo_stash_drain() gives back
- * what a call did not use. */
+ * 2^HVO_STASH_ORDER pages at a time, as order-0 pages: one buddy call per 8
+ * frames instead of one per frame.  hvo_stash_drain() gives back what a
+ * call did not use.  A restore sets hvo_avoid to the sections of the huge
+ * page it restores: a dissolve is how offline empties a block (before the
+ * block is ISOLATED), so a vmemmap frame taken from that block would make
+ * the offline fail on it. */
 #define HVO_STASH_ORDER 3
 static struct { unsigned long pfn, n; } hvo_stash;
+static struct { unsigned long start, end; } hvo_avoid;
 
 /* Refill the stash with the largest block up to HVO_STASH_ORDER that
- * ZONE_NORMAL has (alloc_pages() never hands out an ISOLATED section, so a
- * block being offlined never gives one).  False if there is none. */
+ * ZONE_NORMAL has outside hvo_avoid and outside ISOLATED sections.  False
+ * if there is none. */
 static bool hvo_stash_refill(void)
 {
 	for (int order = HVO_STASH_ORDER; order >= 0; order--) {
-		struct page *p = alloc_pages((unsigned int)order, ZONE_NORMAL);
+		unsigned long pfn;
 
-		if (!p)
+		if (alloc_pages_outside((unsigned int)order, ZONE_NORMAL, hvo_avoid.start, hvo_avoid.end,
+					&pfn))
 			continue;
-		KASSERT(!pfn_section_isolated(page_to_pfn(p)), "pfn %#lx is isolated", page_to_pfn(p));
-		split_page(p, (unsigned int)order);
-		hvo_stash.pfn = page_to_pfn(p);
+		hvo_stash.pfn = pfn;
 		hvo_stash.n = 1UL << order;
 		return true;
 	}
@@ -194,6 +198,8 @@ static phys_addr_t hvo_frame_alloc(void)
 		hugetlb_vmemmap_fail_allocs--;
 		return 0;
 	}
+	if (hvo_stash.n && hvo_stash.pfn >= hvo_avoid.start && hvo_stash.pfn < hvo_avoid.end)
+		hvo_stash_drain();
 	if (!hvo_stash.n && !hvo_stash_refill())
 		return 0;
 	p = pfn_to_page(hvo_stash.pfn++);
@@ -483,6 +489,9 @@ static unsigned long hvo_queue_restore(struct page *head, unsigned int order, un
 	unsigned long hpfn = page_to_pfn(head), nv = hvo_vmemmap_pages(order), donated = 0;
 	bool buddy_empty = false;
 
+	hvo_avoid.start = section_nr_to_pfn(pfn_to_section_nr(hpfn));
+	hvo_avoid.end = section_nr_to_pfn(pfn_to_section_nr(hpfn + (1UL << order) - 1) + 1);
+
 	for (unsigned long i = 1; i < nv; i++) {
 		unsigned long backs = hpfn + i * PAGES_PER_VMEMMAP_PAGE;
 		bool self = sparse_section_has(pfn_to_section_nr(backs), SECTION_SELF_HOSTED);
@@ -539,6 +548,7 @@ unsigned long hugetlb_vmemmap_restore_folios(struct list_head *heads, unsigned i
 				total += hvo_queue_restore(head, order, &n);
 		}
 		hvo_stash_drain();
+		hvo_avoid.start = hvo_avoid.end = 0;
 		hvo_remap(n);
 		for (unsigned long j = 0; j < n; j++)
 			if (hvo_source[j] != HVO_FROM_BUDDY)
@@ -567,7 +577,7 @@ void prep_compound_head(struct page *head, unsigned int order)
 	page_set_flag(head, PG_head);
 	head->compound_order = order;
 	for (unsigned long i = 1; i < n; i++)
-		page_set_tail(&head[i], order);
+		page_init_tail(&head[i], order, page_zone_id(head));
 }
 
 void prep_compound_tails(struct page *head, unsigned int order)
@@ -575,7 +585,7 @@ void prep_compound_tails(struct page *head, unsigned int order)
 	KASSERT(!hugetlb_vmemmap_optimized(head), "pfn %#lx: tails of an optimized page are read-only",
 		page_to_pfn(head));
 	for (unsigned long i = PAGES_PER_VMEMMAP_PAGE; i < (1UL << order); i++)
-		page_set_tail(&head[i], order);
+		page_init_tail(&head[i], order, page_zone_id(head));
 }
 
 void destroy_compound_page(struct page *head, unsigned int order)

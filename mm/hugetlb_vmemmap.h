@@ -37,10 +37,12 @@ unsigned long hugetlb_vmemmap_restore_folios(struct list_head *heads, unsigned i
 /* Is head's vmemmap optimized (pages 1..N-1 on the shared tail page)? */
 bool hugetlb_vmemmap_optimized(const struct page *head);
 
-/* Compound-page setup, on a page whose struct pages are plain (mm/page.h).
- * prep_compound_head(): PG_head, compound_order, and the tails that share
- * the head's vmemmap page.  prep_compound_tails(): every other tail (one
- * store each); only for a page that is not optimized. */
+/* Compound-page setup on fresh pages.  prep_compound_head(): PG_head,
+ * compound_order, and the tails that share the head's vmemmap page;
+ * prep_compound_tails(): every other tail; only for a page that is not
+ * optimized.  Each tail is written whole (page_init_tail()), so what a
+ * previous owner or the free path left in it (an order after a merge
+ * down, lru links) cannot survive: tails are canonical. */
 void prep_compound_head(struct page *head, unsigned int order);
 void prep_compound_tails(struct page *head, unsigned int order);
 /* Back to plain pages (vmemmap restored first): PG_head, PG_hugetlb and

@@ -50,12 +50,14 @@
  * Nothing may write a tail beyond vmemmap page 0 of an optimized huge page:
  * it is read-only and shared.
  *
- * What the free path leaves in a struct page that is not a free block head
- * is a "plain" page: { .flags = zone << ZONE_SHIFT, everything else 0 }
- * (buddy_del_locked() clears order and lru; a huge page is dissolved back to
- * plain pages).  A tail is a plain page plus compound_info, so making one
- * needs a single store, and a vmemmap page of plain pages is identical to
- * every other one of its zone.
+ * A "plain" page is { .flags = zone << ZONE_SHIFT, everything else 0 }:
+ * what a dissolved huge page goes back as, and what buddy_del_locked()
+ * leaves of a merged block head.  The free path does not promise it for
+ * every page (a freed block that merges into a lower buddy keeps its
+ * order; a previous owner may leave lru links), so compound setup writes
+ * each tail whole (page_init_tail()) and needs no clean input, and
+ * alloc_contig_range_hugetlb() does not touch the tails at all: with HVO,
+ * all but 63 of them are replaced by the shared page without being read.
  */
 #ifndef MM_PAGE_H
 #define MM_PAGE_H

@@ -108,8 +108,20 @@ static void hvo_tails_canonical(void)
 	pfn = page_to_pfn(h);
 	free_contig_range_hugetlb(pfn, pfn + NPAGES);          /* back in one piece */
 	host_ok(alloc_contig_range(pfn, pfn + NPAGES, ZONE_NORMAL) == 0, "take it as order-0 pages");
-	for (unsigned long i = NPAGES; i-- > 0;)                /* merge up one page at a time */
-		free_pages(pfn_to_page(pfn + i), 0);
+	/* leave residue the free path keeps: an order-1 block that merges into
+	 * its lower buddy keeps order 1; a previous owner's lru links */
+	pfn_to_page(pfn + 2)->order = 1;
+	pfn_to_page(pfn + 3)->refcount = 0;
+	pfn_to_page(pfn + 100)->lru.next = pfn_to_page(pfn + 100)->lru.prev = (void *)0xdead;
+	free_pages(pfn_to_page(pfn), 0);
+	free_pages(pfn_to_page(pfn + 1), 0);
+	for (unsigned long i = NPAGES; i-- > 4;)                /* merge up one page at a time */
+		if (i != 100)
+			free_pages(pfn_to_page(pfn + i), 0);
+	free_pages(pfn_to_page(pfn + 100), 0);                  /* merges into lower buddies */
+	free_pages(pfn_to_page(pfn + 2), 1);
+	host_ok(pfn_to_page(pfn + 2)->order == 1 && pfn_to_page(pfn + 100)->lru.next == (void *)0xdead,
+		"residue left in the free block");
 	host_ok(alloc_contig_range_hugetlb(pfn, pfn + NPAGES, ZONE_NORMAL) == 0, "hugetlb take");
 	h = pfn_to_page(pfn);
 	list_add(&h->lru, &l);
@@ -313,12 +325,28 @@ static void hvo_exhaustion(void)
 		list_add_tail(&take_huge(true)->lru, &l);
 	prep(&l, true);
 	take_all(&pfns, &orders, &n);
-	for (unsigned long k = 0; k < 10; k++) {           /* give back 10 order-0 pages */
-		unsigned long i = n - 1 - k;
-		host_ok(orders[i] == 0, "order-0 block %lu", k);
-		free_pages(pfn_to_page(pfns[i]), 0);
+	/* give back 10 pages outside the huge pages' section (a restore never
+	 * takes frames from the sections it dissolves): split a held block there */
+	for (unsigned long i = 0; i < n; i++) {
+		unsigned long hsec = pfn_to_section_nr(page_to_pfn(list_first_entry(&l, struct page, lru)));
+		unsigned int o = orders[i];
+
+		if (o < 4 || pfn_to_section_nr(pfns[i]) == hsec)
+			continue;
+		split_page(pfn_to_page(pfns[i]), o);
+		pfns = realloc(pfns, (n + (1UL << o)) * sizeof(*pfns));
+		orders = realloc(orders, (n + (1UL << o)) * sizeof(*orders));
+		for (unsigned long k = 10; k < (1UL << o); k++) {  /* keep the rest as order-0 blocks */
+			pfns[n] = pfns[i] + k;
+			orders[n++] = 0;
+		}
+		for (unsigned long k = 0; k < 10; k++)
+			free_pages(pfn_to_page(pfns[i] + k), 0);
+		pfns[i] = pfns[--n];
+		orders[i] = orders[n];
+		break;
 	}
-	n -= 10;
+	host_ok(nr_free_pages() == 10, "10 pages free outside the huge pages' section");
 	c1 = snap();
 	donated = dissolve(&l);
 	c2 = snap();
@@ -473,6 +501,35 @@ static void hvo_self_hosted(void)
 	(void)start;
 }
 
+/* A block onlined to ZONE_NORMAL: the restore that offline's dissolve runs
+ * must not take its frames from the block being offlined (its free pages
+ * are Normal pages too), or the offline would find them busy. */
+static void hvo_offline_kernel_block(void)
+{
+	struct host_mm_opts o = { .quiet = true, .cmdline = "mem=256M" };
+	unsigned long nr = 2, busy = 0, free0;
+	struct hstate *h;
+	struct list_head *e;
+	unsigned long inside = 0;
+
+	host_mm_boot(SZ_1G, &o);
+	memory_blocks_init();
+	h = hstate_by_size(SZ_2M);
+	free0 = nr_free_pages();
+	host_ok(add_memory(nr * SZ_128M, SZ_128M) == 0 && online_memory_block(nr, MMOP_ONLINE_KERNEL) == 0,
+		"block onlined to Normal");
+	host_ok(hugetlb_set_pool(h, 8) == 8, "pool of 8");
+	list_for_each(e, &h->free_list)
+		inside += pfn_to_section_nr(page_to_pfn(list_entry(e, struct page, lru))) == nr;
+	host_ok(inside > 0, "%lu of them in the block", inside);
+	{ int rc = offline_memory_block(nr, &busy); host_ok(rc == 0, "offline dissolves them and succeeds (rc %d busy %#lx, %s)", rc, busy, rc ? memhp_pfn_owner(busy) : "-"); }
+	host_ok(remove_memory(nr * SZ_128M, SZ_128M) == 0, "remove");
+	host_ok(check_ok(), "vm_check");
+	hugetlb_set_pool(h, 0);
+	host_ok(nr_free_pages() == free0 && hugetlb_vmemmap_nr_tail_frames() == 0, "free pages back (%lu/%lu)",
+		nr_free_pages(), free0);
+}
+
 int main(void)
 {
 	host_tap_init();
@@ -486,5 +543,6 @@ int main(void)
 	host_scenario("injected failures", hvo_injected);
 	host_scenario("vm_check and view", hvo_vm_check_and_view);
 	host_scenario("self-hosted", hvo_self_hosted);
+	host_scenario("offline a Normal block", hvo_offline_kernel_block);
 	return host_tap_done();
 }
