@@ -9,9 +9,8 @@
  *       online                   1|0 (rw)
  *       valid_zones              "Normal", "Movable", "Normal Movable", "Movable Normal"
  *       phys_index               %08lx of N
- *       removable                1 for every block, as Linux since 5.8 (only
- *                                "may be offlined"; `mem remove` still takes
- *                                hot-added blocks only)
+ *       removable                1 for hot-added blocks, 0 for boot memory
+ *                                (Linux before 5.8; 5.8+ says 1 everywhere)
  *   /sys/module/memory_hotplug/parameters/memmap_on_memory   Y|N
  *
  *   lsmem                        util-linux's default table and summary
@@ -111,9 +110,10 @@ static int mb_phys_index_show(struct seq *s, void *priv)
 	return 0;
 }
 
-/* Linux reports every block removable ("can be offlined" is decided when
- * one tries); a Linux user's lsmem must print the same rows. */
-static bool mb_removable(unsigned long nr) { return sparse_section_has(nr, SECTION_PRESENT); }
+/* Can the block go away?  Boot memory holds the kernel's own pages and is
+ * never removed here; hot-added blocks can be.  (Linux 5.8+ prints 1 for
+ * every block, which merges boot and hot-added rows in lsmem.) */
+static bool mb_removable(unsigned long nr) { return !sparse_section_has(nr, SECTION_EARLY); }
 
 static int mb_removable_show(struct seq *s, void *priv)
 {
