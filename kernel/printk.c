@@ -4,7 +4,9 @@
  * (serial terminals need the CR).  The console remembers its column so
  * printk_line_async() can keep unsolicited lines whole:
  *
- *   shell waiting at "pagoda> ab"  -> "\r\e[K" line "\r\n" "pagoda> ab"
+ *   shell waiting at "pagoda> ab"  -> "\r\n" line "\r\n" "\r\e[K" "pagoda> ab"
+ *                                     (the typed line is ended, not erased:
+ *                                     the message is a line of its own)
  *   a command mid-line ("col > 0") -> line held, sent after the next "\n"
  *   otherwise (column 0)           -> line sent at once
  */

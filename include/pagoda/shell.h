@@ -34,9 +34,11 @@ void shell_run_boot_commands(void);
 /* True while the lines of pagoda.run= are pending or running (an automated
  * run: panic and failed selftests end QEMU with a non-zero status). */
 bool shell_boot_run_active(void);
-/* For printk_line_async(): if the shell waits at its prompt, erase the
- * prompt line and return true; shell_prompt_redraw() reprints prompt and
- * typed input afterwards.  False (nothing done) otherwise. */
+/* For printk_line_async(): if the shell waits at its prompt, end the
+ * prompt line (once, however many lines follow) and return true;
+ * shell_prompt_redraw() reprints prompt and typed input afterwards (after
+ * the last line when deferred work prints several).  False (nothing done)
+ * otherwise. */
 bool shell_prompt_hide(void);
 void shell_prompt_redraw(void);
 /* Main loop: prompt "pagoda> ", line editing, history.  Never returns. */
