@@ -9,8 +9,9 @@
  *       online                   1|0 (rw)
  *       valid_zones              "Normal", "Movable", "Normal Movable", "Movable Normal"
  *       phys_index               %08lx of N
- *       removable                1 for hot-added blocks, 0 for boot memory
- *                                (Linux before 5.8; 5.8+ says 1 everywhere)
+ *       removable                1 for every block, as Linux since 5.8 (only
+ *                                "may be offlined"; `mem remove` still takes
+ *                                hot-added blocks only)
  *   /sys/module/memory_hotplug/parameters/memmap_on_memory   Y|N
  *
  *   lsmem                        util-linux's default table and summary
@@ -110,10 +111,10 @@ static int mb_phys_index_show(struct seq *s, void *priv)
 	return 0;
 }
 
-/* Can the block go away?  Boot memory holds the kernel's own pages and is
- * never removed here; hot-added blocks can be.  (Linux 5.8+ prints 1 for
- * every block, which merges boot and hot-added rows in lsmem.) */
-static bool mb_removable(unsigned long nr) { return !sparse_section_has(nr, SECTION_EARLY); }
+/* Linux (5.8+) reports every block removable ("can be offlined" is decided
+ * when one tries), so lsmem merges adjacent boot and hot-added rows of the
+ * same state; a Linux user's lsmem prints the same rows. */
+static bool mb_removable(unsigned long nr) { return sparse_section_has(nr, SECTION_PRESENT); }
 
 static int mb_removable_show(struct seq *s, void *priv)
 {

@@ -203,7 +203,7 @@ static void hotplug_zones_busy(void)
 	host_ok(offline_memory_block(3, &busy) == 0 && offline_memory_block(2, &busy) == 0, "both offline");
 	host_ok(host_shell("lsmem", out, sizeof(out)) == 0, "lsmem");
 	host_ok(strstr(out, "RANGE                                  SIZE   STATE REMOVABLE BLOCK\n") &&
-		strstr(out, "0x0000000000000000-0x000000000fffffff  256M  online        no   0-1\n") &&
+		strstr(out, "0x0000000000000000-0x000000000fffffff  256M  online       yes   0-1\n") &&
 		strstr(out, "0x0000000010000000-0x000000001fffffff  256M offline       yes   2-3\n") &&
 		strstr(out, "\nMemory block size:       128M\nTotal online memory:     256M\n"
 			    "Total offline memory:    256M\n"), "lsmem format");
