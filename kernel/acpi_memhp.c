@@ -212,12 +212,14 @@ static void acpi_memhp_scan_work(struct kwork *w)
 		acpi_memhp_regs->write32(MEMHP_REG_SELECTOR, s);
 		u32 flags = acpi_memhp_regs->read32(MEMHP_REG_FLAGS);
 
+		/* both bits may be set (device_del before the shell looked):
+		 * add, then handle the eject request in the same pass */
 		if (flags & MEMHP_INSERTING)
 			acpi_memhp_add_slot(s, false);
-		else if (flags & MEMHP_REMOVING)
-			acpi_memhp_remove_slot(s);
 		else if (first && (flags & MEMHP_ENABLED))
 			acpi_memhp_add_slot(s, true);
+		if (flags & MEMHP_REMOVING)
+			acpi_memhp_remove_slot(s);
 	}
 }
 

@@ -311,6 +311,13 @@ static void test_remove(void)
 	TAP_OK(remove_calls == 0 && slot[1].ost_status == 0x81 && slot[1].enabled &&
 	       strstr(printed, "eject refused: memory not added by hotplug"),
 	       "eject of a DIMM this driver did not add: _OST 0x81, kept");
+	reset_counts();
+	plug(2, G4 + 20 * M128, M128);
+	unplug_request(2);
+	kwork_run();
+	TAP_OK(add_calls == 1 && remove_calls == 1 && deleted_events == 1 && !slot[2].enabled &&
+	       strstr(printed, "hotplug: slot 2: online") && strstr(printed, "hotplug: slot 2: ejected"),
+	       "plug and device_del before the work runs: added, then ejected in one scan");
 	TAP_OK(bad_writes == 0, "no write to a slot past the last one");
 }
 
