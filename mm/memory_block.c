@@ -134,13 +134,21 @@ static const struct {
 	{ "removable", mb_removable_show, NULL },
 };
 
+/* memoryN/ for block nr.  The pseudo-file table is fixed-size: when it is
+ * full the block works without its files, and one line says so. */
 void memory_block_register(unsigned long nr)
 {
+	static bool warned;
 	char path[PSEUDO_PATH_MAX];
 
 	for (size_t i = 0; i < ARRAY_SIZE(mb_attrs); i++) {
 		ksnprintf(path, sizeof(path), MEMORY_DIR "/memory%lu/%s", nr, mb_attrs[i].name);
-		pseudofs_register(path, mb_attrs[i].show, mb_attrs[i].store, (void *)nr);
+		if (pseudofs_register(path, mb_attrs[i].show, mb_attrs[i].store, (void *)nr) == -ENOMEM &&
+		    !warned) {
+			printk("memory: pseudo-file table full: memory%lu and later blocks have no "
+			       "sysfs files (lsmem still lists them)\n", nr);
+			warned = true;
+		}
 	}
 }
 
