@@ -1,6 +1,6 @@
 /* Entry stubs for external interrupt vectors 32..255 (irq.c).
  *
- * Each stub pushes a 0 error code and its vector, as the exception stubs
+ * Each entry pushes a 0 error code and its vector, as the exception entries
  * do, so the stack holds the same struct pt_regs (include/asm/ptrace.h);
  * irq_common saves the registers, pushes a frame record {interrupted rbp,
  * rip} for backtraces, calls x86_irq(regs) and returns with iretq.
