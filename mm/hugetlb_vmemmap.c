@@ -28,11 +28,11 @@
  * then prep_compound_head() writes the 64 struct pages of page 0 only: the
  * tails beyond it already read correctly through the shared page and are
  * never written: 64 stores per huge page instead of 512 (or 262144 for
- * 1 GiB).  That pays for most of the 7 remaps and frees (measured under QEMU
- * TCG, `bench hugetlb`, 256 x 2 MiB: grow with HVO 1.4-1.6x the time without
- * on x86_64, 1.9-2.6x on arm64; 1 GiB: 1.03-1.3x; Linux batched: 1.76x).
- * A dissolve cannot save anything: it must write 4 KiB per restored vmemmap
- * page (shrink 2.8-3.2x; Linux 2.9x).
+ * 1 GiB).  That pays for the 7 remaps and frees on x86_64 (measured under
+ * QEMU TCG, `bench hugetlb`, 256 x 2 MiB: grow with HVO 1.04-1.2x the time
+ * without; 1 GiB 1.02x), not yet on arm64 (2.2x; its remap is break-before-
+ * make; Linux batched: 1.76x).  A dissolve cannot save anything: it must
+ * write 4 KiB per restored vmemmap page (shrink 3.0-3.4x; Linux 2.9x).
  *
  * Batching: all remaps of a call go through one pgwalk_remap_batch() (one
  * TLB flush; the arch does break-before-make for the whole batch on arm64);
@@ -584,8 +584,12 @@ void prep_compound_tails(struct page *head, unsigned int order)
 {
 	KASSERT(!hugetlb_vmemmap_optimized(head), "pfn %#lx: tails of an optimized page are read-only",
 		page_to_pfn(head));
-	for (unsigned long i = PAGES_PER_VMEMMAP_PAGE; i < (1UL << order); i++)
-		page_init_tail(&head[i], order, page_zone_id(head));
+	unsigned long info = compound_info_tail(order);
+
+	for (unsigned long i = PAGES_PER_VMEMMAP_PAGE; i < (1UL << order); i++) {
+		head[i].compound_info = info;
+		head[i].order = 0;            /* the free path may leave one (mm/page.h) */
+	}
 }
 
 void destroy_compound_page(struct page *head, unsigned int order)

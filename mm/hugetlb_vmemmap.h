@@ -38,11 +38,11 @@ unsigned long hugetlb_vmemmap_restore_folios(struct list_head *heads, unsigned i
 bool hugetlb_vmemmap_optimized(const struct page *head);
 
 /* Compound-page setup on fresh pages.  prep_compound_head(): PG_head,
- * compound_order, and the tails that share the head's vmemmap page;
- * prep_compound_tails(): every other tail; only for a page that is not
- * optimized.  Each tail is written whole (page_init_tail()), so what a
- * previous owner or the free path left in it (an order after a merge
- * down, lru links) cannot survive: tails are canonical. */
+ * compound_order, and the tails that share the head's vmemmap page, each
+ * written whole (page_init_tail(): 63 tails, whatever a previous owner
+ * left); prep_compound_tails(): every other tail, only for a page that is
+ * not optimized: compound_info and order (the one field the free path can
+ * leave behind, mm/page.h), two stores per tail. */
 void prep_compound_head(struct page *head, unsigned int order);
 void prep_compound_tails(struct page *head, unsigned int order);
 /* Back to plain pages (vmemmap restored first): PG_head, PG_hugetlb and

@@ -51,13 +51,14 @@
  * it is read-only and shared.
  *
  * A "plain" page is { .flags = zone << ZONE_SHIFT, everything else 0 }:
- * what a dissolved huge page goes back as, and what buddy_del_locked()
- * leaves of a merged block head.  The free path does not promise it for
- * every page (a freed block that merges into a lower buddy keeps its
- * order; a previous owner may leave lru links), so compound setup writes
- * each tail whole (page_init_tail()) and needs no clean input, and
- * alloc_contig_range_hugetlb() does not touch the tails at all: with HVO,
- * all but 63 of them are replaced by the shared page without being read.
+ * what a dissolved huge page goes back as, what buddy_del_locked() leaves
+ * of a merged block head, and what an owner must leave in a page it frees.
+ * One field escapes the free path: a freed block that merges into a lower
+ * buddy keeps its order.  So compound setup writes the 63 tails of the
+ * head's vmemmap page whole (page_init_tail()) and sets order as well as
+ * compound_info in the others (HVO off), and alloc_contig_range_hugetlb()
+ * does not touch the tails at all: with HVO, all but 63 of them are
+ * replaced by the shared page without being read.
  */
 #ifndef MM_PAGE_H
 #define MM_PAGE_H

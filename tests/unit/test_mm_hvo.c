@@ -108,19 +108,20 @@ static void hvo_tails_canonical(void)
 	pfn = page_to_pfn(h);
 	free_contig_range_hugetlb(pfn, pfn + NPAGES);          /* back in one piece */
 	host_ok(alloc_contig_range(pfn, pfn + NPAGES, ZONE_NORMAL) == 0, "take it as order-0 pages");
-	/* leave residue the free path keeps: an order-1 block that merges into
-	 * its lower buddy keeps order 1; a previous owner's lru links */
+	/* leave the residue the free path keeps: an order-1 block that merges
+	 * into its lower buddy keeps order 1 (a page in row 0 and one beyond) */
 	pfn_to_page(pfn + 2)->order = 1;
 	pfn_to_page(pfn + 3)->refcount = 0;
-	pfn_to_page(pfn + 100)->lru.next = pfn_to_page(pfn + 100)->lru.prev = (void *)0xdead;
+	pfn_to_page(pfn + 100)->order = 1;
+	pfn_to_page(pfn + 101)->refcount = 0;
 	free_pages(pfn_to_page(pfn), 0);
 	free_pages(pfn_to_page(pfn + 1), 0);
 	for (unsigned long i = NPAGES; i-- > 4;)                /* merge up one page at a time */
-		if (i != 100)
+		if (i != 100 && i != 101)
 			free_pages(pfn_to_page(pfn + i), 0);
-	free_pages(pfn_to_page(pfn + 100), 0);                  /* merges into lower buddies */
+	free_pages(pfn_to_page(pfn + 100), 1);                  /* merge into lower buddies */
 	free_pages(pfn_to_page(pfn + 2), 1);
-	host_ok(pfn_to_page(pfn + 2)->order == 1 && pfn_to_page(pfn + 100)->lru.next == (void *)0xdead,
+	host_ok(pfn_to_page(pfn + 2)->order == 1 && pfn_to_page(pfn + 100)->order == 1,
 		"residue left in the free block");
 	host_ok(alloc_contig_range_hugetlb(pfn, pfn + NPAGES, ZONE_NORMAL) == 0, "hugetlb take");
 	h = pfn_to_page(pfn);
