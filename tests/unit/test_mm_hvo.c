@@ -531,6 +531,79 @@ static void hvo_offline_kernel_block(void)
 		nr_free_pages(), free0);
 }
 
+/* More pages than one batch holds (4096 remaps: 585 x 2 MiB, 1 x 1 GiB):
+ * every page optimized and restored, one flush per batch, counters exact. */
+static void hvo_batches(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	struct counters c0, c1;
+	LIST_HEAD(l);
+	LIST_HEAD(g);
+	u64 flushes0;
+	unsigned long n = 0, gpfn[2];
+	bool ro = true;
+
+	host_mm_boot(6 * SZ_1G, &o);
+	c0 = snap();
+	for (int i = 0; i < 600; i++) {
+		struct page *h = take_huge(true);
+		if (!h)
+			break;
+		list_add_tail(&h->lru, &l);
+		n++;
+	}
+	host_ok(n == 600, "600 x 2 MiB taken");
+	flushes0 = vm_events[NR_TLB_LOCAL_FLUSH_ALL] + vm_events[NR_TLB_LOCAL_FLUSH_ONE];
+	host_ok(hugetlb_vmemmap_optimize_folios(&l, ORDER) == 600, "all 600 optimized");
+	prep(&l, false);
+	host_ok(vm_events[NR_TLB_LOCAL_FLUSH_ALL] + vm_events[NR_TLB_LOCAL_FLUSH_ONE] - flushes0 == 2,
+		"two batches (585 + 15 pages), one flush each");
+	c1 = snap();
+	host_ok(c1.boot + c1.rt == c0.boot + c0.rt - (600 * 7 - 1) &&
+		c1.free == c0.free - 600 * NPAGES + 600 * 7 - 1, "counters exact across batches");
+	host_ok(check_ok(), "vm_check");
+	dissolve(&l);
+	c1 = snap();
+	host_ok(c1.free == c0.free && c1.boot + c1.rt == c0.boot + c0.rt && c1.opt == 0, "restored across batches");
+
+	/* two 1 GiB pages: a batch each */
+	for (int i = 0, found = 0; i < 6 && found < 2; i++) {   /* the free GiBs */
+		unsigned long pfn = (unsigned long)i << 18;
+
+		if (alloc_contig_range_hugetlb(pfn, pfn + (1UL << 18), ZONE_NORMAL))
+			continue;
+		gpfn[found++] = pfn;
+		list_add_tail(&pfn_to_page(pfn)->lru, &g);
+	}
+	host_ok(!list_empty(&g) && g.next != g.prev, "two free 1 GiB ranges taken");
+	if (list_empty(&g) || g.next == g.prev)
+		return;
+	host_ok(hugetlb_vmemmap_optimize_folios(&g, 18) == 2, "both optimized");
+	for (int i = 0; i < 2; i++) {
+		prep_compound_head(pfn_to_page(gpfn[i]), 18);
+		for (unsigned long v = 1; v < 4096; v += 511)
+			ro &= !pte_writable(*pgwalk_pte((unsigned long)pfn_to_page(gpfn[i]) + v * PAGE_SIZE));
+	}
+	c1 = snap();
+	host_ok(ro && c1.boot + c1.rt == c0.boot + c0.rt - (2 * 4095 - 1) && hugetlb_vmemmap_nr_tail_frames() == 1,
+		"4095 of 4096 vmemmap pages freed per 1 GiB page, one shared page");
+	host_ok(compound_head(pfn_to_page(gpfn[1] + 200000)) == pfn_to_page(gpfn[1]), "a far tail resolves");
+	host_ok(check_ok(), "vm_check");
+	hugetlb_vmemmap_restore_folios(&g, 18);
+	while (!list_empty(&g)) {
+		struct page *h = list_first_entry(&g, struct page, lru);
+
+		list_del(&h->lru);
+		h->lru.next = h->lru.prev = NULL;
+		destroy_compound_page(h, 18);
+		free_contig_range_hugetlb(page_to_pfn(h), page_to_pfn(h) + (1UL << 18));
+	}
+	c1 = snap();
+	host_ok(c1.free == c0.free && c1.boot + c1.rt == c0.boot + c0.rt && hugetlb_vmemmap_nr_tail_frames() == 0,
+		"1 GiB pages dissolved, counters back");
+	host_ok(check_ok(), "vm_check after");
+}
+
 int main(void)
 {
 	host_tap_init();
@@ -545,5 +618,6 @@ int main(void)
 	host_scenario("vm_check and view", hvo_vm_check_and_view);
 	host_scenario("self-hosted", hvo_self_hosted);
 	host_scenario("offline a Normal block", hvo_offline_kernel_block);
+	host_scenario("batches", hvo_batches);
 	return host_tap_done();
 }
