@@ -28,7 +28,8 @@ the host, no swap reservation) + device_add pc-dimm.  Then, per DIMM:
          line costs ~4 ms under TCG; a load spike moves one pair, not the
          median).  Below ~2 ms per block this is noise on a loaded machine.
   auto   dimm if a `hotplug:` line follows the first device_add within a
-         few seconds, else probe.
+         few seconds, else probe.  (probe on a kernel with the driver
+         fails: the driver has added the DIMM first.)
 
 Old memory consumed by one DIMM, from /proc/meminfo and /proc/vmstat read
 before the device_add and after the DIMM is online:
