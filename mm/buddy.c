@@ -103,6 +103,7 @@ static void buddy_free_one_locked(struct zone *z, unsigned long pfn, unsigned in
 {
 	unsigned int limit = buddy_merge_limit(pfn, order);
 
+	pfn_to_page(pfn)->order = 0;      /* a tail if it merges down; buddy_add sets the head's */
 	while (order < limit) {
 		unsigned long buddy = pfn ^ (1UL << order);
 		struct page *bp = pfn_to_page(buddy);

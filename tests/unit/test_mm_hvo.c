@@ -108,8 +108,8 @@ static void hvo_tails_canonical(void)
 	pfn = page_to_pfn(h);
 	free_contig_range_hugetlb(pfn, pfn + NPAGES);          /* back in one piece */
 	host_ok(alloc_contig_range(pfn, pfn + NPAGES, ZONE_NORMAL) == 0, "take it as order-0 pages");
-	/* leave the residue the free path keeps: an order-1 block that merges
-	 * into its lower buddy keeps order 1 (a page in row 0 and one beyond) */
+	/* an order-1 block that merges into its lower buddy (a page in row 0
+	 * and one beyond): the free path must not leave its order behind */
 	pfn_to_page(pfn + 2)->order = 1;
 	pfn_to_page(pfn + 3)->refcount = 0;
 	pfn_to_page(pfn + 100)->order = 1;
@@ -121,8 +121,8 @@ static void hvo_tails_canonical(void)
 			free_pages(pfn_to_page(pfn + i), 0);
 	free_pages(pfn_to_page(pfn + 100), 1);                  /* merge into lower buddies */
 	free_pages(pfn_to_page(pfn + 2), 1);
-	host_ok(pfn_to_page(pfn + 2)->order == 1 && pfn_to_page(pfn + 100)->order == 1,
-		"residue left in the free block");
+	host_ok(pfn_to_page(pfn + 2)->order == 0 && pfn_to_page(pfn + 100)->order == 0,
+		"no order left behind in a block merged into its lower buddy");
 	host_ok(alloc_contig_range_hugetlb(pfn, pfn + NPAGES, ZONE_NORMAL) == 0, "hugetlb take");
 	h = pfn_to_page(pfn);
 	list_add(&h->lru, &l);
