@@ -27,6 +27,7 @@
  * call. */
 #include <asm/cpu.h>
 #include <asm/ptrace.h>
+#include <asm/entry_regs.h>
 
 .macro EXC_NOERR n
 	.balign 16
@@ -77,47 +78,11 @@ EXC_ERR   30
 EXC_NOERR 31
 
 exc_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
-	cld
-	movq %rsp, %rdi                    /* regs */
-	pushq PT_REGS_RIP(%rsp)            /* record: regs->rip ... */
-	pushq %rbp                         /* ... and the interrupted rbp */
-	movq %rsp, %rbp
+	PT_REGS_PUSH
 	call x86_exception
 	.globl exc_common_ret
 exc_common_ret:                            /* backtraces: the next frame is a fault */
-	addq $16, %rsp                     /* record */
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
-	addq $16, %rsp                     /* vector, error */
-	iretq
+	PT_REGS_POP
 
 	.section .rodata
 	.balign 8
