@@ -97,21 +97,42 @@ static void pgwalk_batch_get(const struct pte_batch *b, unsigned long i,
 	const struct pgwalk_remap *r = (const struct pgwalk_remap *)b->ctx + i;
 
 	*va = r->va;
-	*ptep = pgwalk_pte(r->va);
+	*ptep = r->ptep;
 	*val = pte_mk_leaf(r->pa, 0, r->prot);
 }
 
+/* Bytes of VA one PTE table maps (2 MiB with 4 KiB pages on both arches). */
+#define PGWALK_PTE_TABLE_SPAN (PAGE_SIZE * (PAGE_SIZE / sizeof(pte_t)))
+
+/* Look every entry's PTE up once, walking from the root only when va leaves
+ * the PTE table of the previous entry: a huge page's vmemmap sits in one
+ * PTE table (2 MiB: 8 entries; 1 GiB: 4096 in 8 tables), so a batch walks
+ * once per table, not once per entry (and not again in the arch passes,
+ * which read r->ptep).  A remap changes leaves only, never tables, so the
+ * pointers hold for the whole batch. */
 int pgwalk_remap_batch(struct pgwalk_remap *r, unsigned long n)
 {
 	struct pte_batch b = { .n = n, .get = pgwalk_batch_get, .ctx = r };
+	unsigned long span = 0;
+	pte_t *table = NULL;
 
 	for (unsigned long i = 0; i < n; i++) {
-		pte_t *ep = pgwalk_pte(r[i].va);
+		unsigned long s = r[i].va / PGWALK_PTE_TABLE_SPAN + 1;
+		pte_t *ep;
+
+		if (s != span || !table) {
+			ep = pgwalk_pte(r[i].va);
+			table = ep ? ep - pt_index(r[i].va, 0) : NULL;
+			span = s;
+		} else {
+			ep = table + pt_index(r[i].va, 0);
+		}
 		if (!ep || !pte_present(*ep))
 			return -ENOENT;
+		r[i].ptep = ep;
 	}
 	for (unsigned long i = 0; i < n; i++)
-		r[i].old_pa = pte_pa(*pgwalk_pte(r[i].va));
+		r[i].old_pa = pte_pa(*r[i].ptep);
 	arch_set_ptes_batch(&b);
 	return 0;
 }
