@@ -122,11 +122,7 @@ static int mb_removable_show(struct seq *s, void *priv)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*show)(struct seq *, void *);
-	int (*store)(const char *, void *);
-} mb_attrs[] = {
+static const struct pseudo_attr mb_attrs[] = {
 	{ "state", mb_state_show, mb_state_store },
 	{ "online", mb_online_show, mb_online_store },
 	{ "valid_zones", mb_valid_zones_show, NULL },
@@ -134,41 +130,37 @@ static const struct {
 	{ "removable", mb_removable_show, NULL },
 };
 
-/* memoryN/ for block nr.  The pseudo-file table is fixed-size: when it is
- * full the block works without its files, and one line says so. */
-void memory_block_register(unsigned long nr)
-{
-	static bool warned;
-	char path[PSEUDO_PATH_MAX];
+/* memoryN/ exists while section N is present. */
+static bool mb_exists(unsigned long nr) { return sparse_section_has(nr, SECTION_PRESENT); }
 
-	for (size_t i = 0; i < ARRAY_SIZE(mb_attrs); i++) {
-		ksnprintf(path, sizeof(path), MEMORY_DIR "/memory%lu/%s", nr, mb_attrs[i].name);
-		if (pseudofs_register(path, mb_attrs[i].show, mb_attrs[i].store, (void *)nr) == -ENOMEM &&
-		    !warned) {
-			printk("memory: pseudo-file table full: memory%lu and later blocks have no "
-			       "sysfs files (lsmem still lists them)\n", nr);
-			warned = true;
-		}
-	}
+/* Move *nr to the first present section >= *nr; false if there is none. */
+static bool mb_next(unsigned long *nr)
+{
+	while (*nr < sparse_max_section() && !mb_exists(*nr))
+		(*nr)++;
+	return *nr < sparse_max_section();
 }
 
-void memory_block_unregister(unsigned long nr)
-{
-	char dir[PSEUDO_PATH_MAX];
+/* The memoryN/ directories: a pseudofs family resolved on demand, so
+ * every present block has its files however many there are. */
+static const struct pseudo_family mb_family = {
+	.parent = MEMORY_DIR, .prefix = "memory", .exists = mb_exists, .next = mb_next,
+	.attrs = mb_attrs, .nr_attrs = ARRAY_SIZE(mb_attrs),
+};
 
-	ksnprintf(dir, sizeof(dir), MEMORY_DIR "/memory%lu", nr);
-	pseudofs_unregister_dir(dir);
-}
+/* Nothing to do: memoryN/ appears with the PRESENT bit of section N
+ * (hot-add sets it before calling this) through mb_family. */
+void memory_block_register(unsigned long nr) { }
 
-/* Boot: a memoryN directory for every present section. */
+/* Nothing to do: memoryN/ goes with the PRESENT bit of section N. */
+void memory_block_unregister(unsigned long nr) { }
+
+/* Boot: the memoryN family (already there when a host test boots again). */
 int memory_blocks_init(void)
 {
-	unsigned long nr;
-	struct mem_section *ms;
+	int rc = pseudofs_register_family(&mb_family);
 
-	for_each_present_section(nr, ms)
-		memory_block_register(nr);
-	return 0;
+	return rc == -EEXIST ? 0 : rc;
 }
 INITCALL(memory_blocks_init);
 

@@ -29,6 +29,33 @@ void pseudofs_unregister_dir(const char *dir);
  * read-only path print one "error: " line.  Returns 0 or non-zero. */
 int pseudofs_write(const char *path, const char *val);
 
+/* A family of directories PARENT/PREFIXN (N decimal, no leading zeros),
+ * each holding the same attribute files, resolved on demand instead of
+ * registered one by one (memoryN/ for thousands of memory blocks):
+ * `cat PARENT/PREFIXN/ATTR` parses N, asks exists(N) and calls the attr's
+ * show/store with priv = (void *)N; a non-member reads as a missing path.
+ * next(&n) moves n to the smallest member >= n (false if none): `ls`
+ * lists the members in name order without storing them. */
+struct pseudo_attr {
+	const char *name;
+	int (*show)(struct seq *s, void *priv);              /* NULL: write-only */
+	int (*store)(const char *val, void *priv);           /* NULL: read-only */
+};
+
+struct pseudo_family {
+	const char *parent;                  /* absolute directory, no trailing '/' */
+	const char *prefix;                  /* "memory" */
+	bool (*exists)(unsigned long n);
+	bool (*next)(unsigned long *n);
+	const struct pseudo_attr *attrs;
+	size_t nr_attrs;
+};
+
+/* Add family f (caller-owned, lives forever).  0, -EINVAL (bad parent,
+ * prefix or attrs), -EEXIST (f or another family in parent already
+ * there) or -ENOMEM (too many families). */
+int pseudofs_register_family(const struct pseudo_family *f);
+
 #define PSEUDO_FILE(p, sh, st) \
 	static const struct pseudo_file __pseudo_##sh##_##st __used \
 	__section("pagoda_pfiles") __aligned(8) = { .path = p, .show = sh, .store = st }
