@@ -4,7 +4,8 @@
  * show() prints the file into a seq and returns 0 (or -errno).
  * store() parses a value; on bad input it prints "error: ..." via
  * shell_error() and returns non-zero without changing state.
- * Registration is dynamic (memoryN/ directories come and go with hotplug);
+ * Registration is dynamic; numbered directories that come and go by the
+ * thousand (memoryN/) are a pseudo_family instead (below);
  * PSEUDO_FILE() registers a static file at boot. */
 #ifndef PAGODA_PSEUDOFS_H
 #define PAGODA_PSEUDOFS_H
