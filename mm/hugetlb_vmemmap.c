@@ -29,10 +29,12 @@
  * tails beyond it already read correctly through the shared page and are
  * never written: 64 stores per huge page instead of 512 (or 262144 for
  * 1 GiB).  That pays for the 7 remaps and frees on x86_64 (measured under
- * QEMU TCG, `bench hugetlb`, 256 x 2 MiB: grow with HVO 1.04-1.2x the time
- * without; 1 GiB 1.02x), not yet on arm64 (2.2x; its remap is break-before-
- * make; Linux batched: 1.76x).  A dissolve cannot save anything: it must
- * write 4 KiB per restored vmemmap page (shrink 3.0-3.4x; Linux 2.9x).
+ * QEMU TCG, `bench hugetlb`, 256 x 2 MiB: grow with HVO 0.97-1.03x the time
+ * without; 1 GiB 0.86-0.93x), not yet on arm64 (1.11-1.27x; its remap is
+ * break-before-make; Linux batched: 1.76x).  A dissolve cannot save
+ * anything: it must write 4 KiB per restored vmemmap page, ~800 us of a
+ * 256 x 2 MiB shrink on x86_64 where the whole shrink without HVO takes
+ * ~810 us (shrink 2.1-2.9x; Linux 2.9x; docs/hvo.md, Numbers).
  *
  * Batching: all remaps of a call go through one pgwalk_remap_batch() (one
  * TLB flush; the arch does break-before-make for the whole batch on arm64);
