@@ -29,7 +29,7 @@
  * tails beyond it already read correctly through the shared page and are
  * never written: 64 stores per huge page instead of 512 (or 262144 for
  * 1 GiB).  That pays for the 7 remaps and frees on x86_64 (measured under
- * QEMU TCG, `bench hugetlb`, 256 x 2 MiB: grow with HVO 0.97-1.03x the time
+ * QEMU TCG, `bench hugetlb`, 256 x 2 MiB: grow with HVO 0.96-1.03x the time
  * without; 1 GiB 0.86-0.93x), not yet on arm64 (1.11-1.27x; its remap is
  * break-before-make; Linux batched: 1.76x).  A dissolve cannot save
  * anything: it must write 4 KiB per restored vmemmap page, ~800 us of a
