@@ -148,13 +148,6 @@ static const struct pseudo_family mb_family = {
 	.attrs = mb_attrs, .nr_attrs = ARRAY_SIZE(mb_attrs),
 };
 
-/* Nothing to do: memoryN/ appears with the PRESENT bit of section N
- * (hot-add sets it before calling this) through mb_family. */
-void memory_block_register(unsigned long nr) { }
-
-/* Nothing to do: memoryN/ goes with the PRESENT bit of section N. */
-void memory_block_unregister(unsigned long nr) { }
-
 /* Boot: the memoryN family (already there when a host test boots again). */
 int memory_blocks_init(void)
 {

@@ -129,13 +129,10 @@ int add_memory(phys_addr_t start, u64 size)
 	mhp_lock();
 	for (nr = first; nr < end && !rc; nr++)
 		rc = mhp_add_block(nr);
-	if (rc) {
+	if (rc) {                               /* memoryN/ follows SECTION_PRESENT */
 		nr--;                               /* the failed block undid itself */
 		if (nr > first)
 			mhp_remove_sections(first, nr);
-	} else {
-		for (nr = first; nr < end; nr++)
-			memory_block_register(nr);
 	}
 	mhp_unlock();
 	return rc;
@@ -175,7 +172,6 @@ int mhp_remove_sections(unsigned long first, unsigned long end)
 	for (unsigned long nr = end; nr-- > first;) {
 		struct mhp_src src;
 
-		memory_block_unregister(nr);
 		mhp_src_of(&src, nr);
 		vmemmap_unmap_section(nr, &src.vm_alloc);
 		sparse_section(nr)->state &= ~SECTION_MEMMAP;

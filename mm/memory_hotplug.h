@@ -77,9 +77,7 @@ bool memhp_block_is_free_ram(unsigned long block_id);
 /* vm_check's "memory blocks" checker (mm/memory_online.c). */
 struct vm_check;
 bool memhp_vm_check(struct vm_check *c);
-/* mm/memory_block.c: memoryN/ of every present section (an initcall; host
- * tests call it after boot), and of a block that appears / disappears. */
+/* mm/memory_block.c: the memoryN/ family (an initcall; host tests call it
+ * after boot).  memoryN/ exists exactly while section N is PRESENT. */
 int memory_blocks_init(void);
-void memory_block_register(unsigned long block_id);
-void memory_block_unregister(unsigned long block_id);
 #endif
