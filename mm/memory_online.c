@@ -37,22 +37,34 @@ unsigned long memhp_block_first_usable_pfn(unsigned long nr)
 	return section_nr_to_pfn(nr) + (ms ? ms->nr_altmap_pages : 0);
 }
 
-/* Struct pages of [start, end): zone zt, plus flag f (0: none). */
-static void mhp_init_pages(unsigned long start, unsigned long end, enum zone_type zt, int f)
+/* The struct pages of [start, end) written once each, in one pass, as the
+ * offline state: a plain page of zone Normal with PG_offline set and every
+ * other field 0.  Add and offline both leave the usable pages so; online
+ * relies on it (it writes only the flags word). */
+static void mhp_init_offline_pages(unsigned long start, unsigned long end)
 {
-	for (unsigned long pfn = start; pfn < end; pfn++) {
-		struct page *p = pfn_to_page(pfn);
+	const struct page offline = { .flags = (1UL << PG_offline) | ((u64)ZONE_NORMAL << ZONE_SHIFT) };
+	struct page *p = pfn_to_page(start);
 
-		memset(p, 0, sizeof(*p));
-		page_set_zone(p, zt);
-		if (f >= 0)
-			page_set_flag(p, (enum pageflags)f);
-	}
+	for (unsigned long i = 0; i < end - start; i++)
+		p[i] = offline;
+}
+
+/* Online [start, end) of a block the add or the offline left in the
+ * offline state: the only word that differs from a plain page of zone zt
+ * is flags (PG_offline goes, the zone bits come), so that is all this
+ * writes - the struct pages are initialised once per add+online. */
+static void mhp_online_pages(unsigned long start, unsigned long end, enum zone_type zt)
+{
+	const u64 flags = (u64)zt << ZONE_SHIFT;
+	struct page *p = pfn_to_page(start);
+
+	for (unsigned long i = 0; i < end - start; i++)
+		p[i].flags = flags;
 }
 
 void mhp_init_block_pages(unsigned long nr)
 {
-	const struct mem_section *ms = sparse_section(nr);
 	unsigned long start = section_nr_to_pfn(nr), usable = memhp_block_first_usable_pfn(nr);
 
 	for (unsigned long pfn = start; pfn < usable; pfn++) {
@@ -65,7 +77,7 @@ void mhp_init_block_pages(unsigned long nr)
 			page_set_flag(p, PG_pgtable);
 		p->refcount = 1;
 	}
-	mhp_init_pages(usable, start + PAGES_PER_SECTION, ms->zone, PG_offline);
+	mhp_init_offline_pages(usable, start + PAGES_PER_SECTION);
 }
 
 /* [start, end) of zone zt's span: its online sections; false if none. */
@@ -134,7 +146,7 @@ int online_memory_block(unsigned long nr, enum mhp_online_type t)
 		return -EINVAL;
 	zt = memhp_zone_for(nr, t);
 	mhp_lock();
-	mhp_init_pages(usable, end, zt, -1);
+	mhp_online_pages(usable, end, zt);
 	ms->zone = zt;
 	zones[zt].present_pages += ms->nr_present_pages;
 	buddy_online_range(usable, end, zt);
@@ -202,7 +214,7 @@ int offline_memory_block(unsigned long nr, unsigned long *busy_pfn)
 	z->present_pages -= ms->nr_present_pages;
 	ms->state &= ~(SECTION_ONLINE | SECTION_ISOLATED);
 	zone_unlock(z);
-	mhp_init_pages(usable, end, ZONE_NORMAL, PG_offline);
+	mhp_init_offline_pages(usable, end);
 	mhp_unlock();
 	return 0;
 }
