@@ -57,17 +57,6 @@ int shell_error(const char *fmt, ...)
 	printk("error: %s\n", msg);
 	return -1;
 }
-size_t strlcpy(char *d, const char *s, size_t n)
-{
-	size_t len = strlen(s);
-
-	if (n) {
-		size_t c = len < n - 1 ? len : n - 1;
-		memcpy(d, s, c);
-		d[c] = '\0';
-	}
-	return len;
-}
 
 /* ---- the family ---- */
 static bool blk_exists(unsigned long n) { return n <= LAST && n % 2 == 0 && !(n == LAST && last_gone); }

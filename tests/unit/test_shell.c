@@ -14,6 +14,8 @@
 #include <pagoda/irq.h>
 #include "tap.h"
 
+size_t strlcpy(char *d, const char *s, size_t n);   /* tests/unit/host/host_strlcpy.c */
+
 struct bootinfo bootinfo;
 
 /* ---- fake arch: scripted keys in, captured bytes out ---- */
@@ -81,17 +83,6 @@ int arch_probe_write64(unsigned long a, u64 v, struct fault_info *fi)
 		return word = v, 0;
 	*fi = (struct fault_info){ a, true, a == 0x2000 };
 	return -EFAULT;
-}
-/* glibc before 2.38 has no strlcpy. */
-size_t strlcpy(char *d, const char *s, size_t n)
-{
-	size_t l = strlen(s);
-	if (n) {
-		size_t c = l < n - 1 ? l : n - 1;
-		memcpy(d, s, c);
-		d[c] = '\0';
-	}
-	return l;
 }
 
 /* ---- fixtures ---- */

@@ -62,19 +62,6 @@ void printk_write(const char *s, size_t n)
 	}
 }
 
-/* kernel/pseudofs.c uses strlcpy; glibc before 2.38 has none. */
-size_t strlcpy(char *d, const char *s, size_t n)
-{
-	size_t len = strlen(s);
-
-	if (n) {
-		size_t c = len < n - 1 ? len : n - 1;
-		memcpy(d, s, c);
-		d[c] = '\0';
-	}
-	return len;
-}
-
 void printk_line_async(const char *fmt, ...)
 {
 	va_list ap;
