@@ -2,7 +2,7 @@
 # everything (host unit tests, then boot tests on both arches).
 #
 #   make [ARCH=x86_64|arm64] image   build/<arch>/pagoda.elf + pagoda.iso
-#   make run [ARCH=..] [FIRMWARE=bios|uefi] [CMDLINE="..."] [MEM=1G]
+#   make run [ARCH=..] [FIRMWARE=bios|uefi] [CMDLINE="..."] [MEM=1G] [SMP=1]
 #   make debug                       QEMU halted with a gdb stub + gdb script
 #   make unit                        host unit tests (ASan+UBSan)
 #   make test                        deps, images, unit tests, boot tests
@@ -14,8 +14,9 @@ ARCH     ?= x86_64
 FIRMWARE ?= $(if $(filter arm64,$(ARCH)),uefi,bios)
 CMDLINE  ?=
 MEM      ?= 1G
+SMP      ?= 1
 JOBS     ?= 2
-B        := build/$(ARCH)
+B        := build/$(ARCH)$(if $(filter 1,$(LOCK_DEBUG)),-lockdebug)
 HB       := build/host
 
 .PHONY: all image run debug unit test bench bench-boot deps clean check-images
@@ -68,14 +69,21 @@ image: $(ISO) $(ELF)
 # ---------------------------------------------------------------- running
 run: deps
 	@$(MAKE) --no-print-directory image
-	python3 tools/run.py --arch $(ARCH) --firmware $(FIRMWARE) --mem $(MEM) --iso $(ISO)
+	python3 tools/run.py --arch $(ARCH) --firmware $(FIRMWARE) --mem $(MEM) --smp $(SMP) --iso $(ISO)
 
 debug: deps
 	@$(MAKE) --no-print-directory image
 	python3 tools/run.py --arch $(ARCH) --firmware $(FIRMWARE) --mem $(MEM) --iso $(ISO) --gdb --elf $(ELF)
 
+# Lock-order checking kernel (PAGODA_LOCK_DEBUG): make LOCK_DEBUG=1 image
+ifeq ($(LOCK_DEBUG),1)
+CFLAGS_COMMON += -DPAGODA_LOCK_DEBUG
+endif
+
 # ---------------------------------------------------------------- host
 include tests/unit/unit.mk
+# Further targets (check, fuzz, coverage, mutate, torture, ...): one file each.
+include $(sort $(wildcard mk/*.mk))
 include tests/bench/bench.mk
 
 # ---------------------------------------------------------------- tests

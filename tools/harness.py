@@ -145,7 +145,7 @@ def unit_results(unit_dir, kfilter, timeout):
 
 
 # ================================================================ test files
-HEADER_KEYS = {"name", "arch", "firmware", "mem", "machine", "dimm", "cmdline", "timeout"}
+HEADER_KEYS = {"name", "arch", "firmware", "mem", "machine", "smp", "dimm", "cmdline", "timeout"}
 STEP_KEYS = {"send", "expect", "expect-not", "capture", "capture-all", "check",
              "qmp", "qmp-fail", "qmp-expect-event", "expect-exit", "sleep"}
 SILENT_STEPS = {"send", "sleep"}          # steps that are not results themselves
@@ -185,6 +185,7 @@ class TestFile:
         self.firmwares = None           # None: every firmware of the arch
         self.mem = "1G"
         self.machine = ""               # extra -M properties, e.g. "gic-version=3"
+        self.smp = 1                    # CPUs (-smp N)
         self.dimms = []                 # sizes of pc-dimms plugged before boot
         self.cmdline = ""
         self.timeout = DEFAULT_TIMEOUT
@@ -270,6 +271,10 @@ def _set_header(t, key, val, lineno):
             raise ParseError("line %d: bad machine %r (want PROP=VALUE[,PROP=VALUE...])"
                              % (lineno, val))
         t.machine = val
+    elif key == "smp":
+        if not re.fullmatch(r"[1-8]", val):
+            raise ParseError("line %d: bad smp %r (want 1..8)" % (lineno, val))
+        t.smp = int(val)
     elif key == "dimm":
         t.dimms = val.split()
         if not t.dimms or not all(re.fullmatch(r"\d+[KMG]", d) for d in t.dimms):
@@ -449,7 +454,8 @@ class Run:
             extra += ["-object", "memory-backend-ram,id=cm%d,size=%s" % (i, size),
                       "-device", "pc-dimm,id=cd%d,memdev=cm%d" % (i, i)]
         cmd = qemu.build_command(self.arch, self.fw, self.iso, self.tmp, mem=self.t.mem,
-                                 machine_opts=self.t.machine, serial="stdio", qmp=sock,
+                                 machine_opts=self.t.machine, smp=self.t.smp,
+                                 serial="stdio", qmp=sock,
                                  extra=extra)
         self.qerr = open(self.qemu_log, "w")
         self.qerr.write("$ %s\n" % qemu.format_command(cmd))

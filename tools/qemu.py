@@ -60,7 +60,7 @@ def _pflash(arch, workdir):
 
 
 def build_command(arch, firmware, iso, workdir, mem="1G", serial="mon:stdio",
-                  qmp=None, gdb=False, extra=(), machine_opts=""):
+                  qmp=None, gdb=False, extra=(), machine_opts="", smp=1):
     """Return the argv list that boots iso on arch/firmware.
 
     workdir  directory for this run's private UEFI variable store
@@ -72,6 +72,7 @@ def build_command(arch, firmware, iso, workdir, mem="1G", serial="mon:stdio",
     extra    further arguments appended verbatim
     machine_opts  properties appended to the machine type, e.g.
              "gic-version=3" -> -M virt,gic-version=3 (empty: the defaults)
+    smp      number of CPUs (-smp N; multi-threaded TCG runs them in parallel)
     """
     check_combo(arch, firmware)
     cmd = [QEMU_BIN[arch]]
@@ -81,6 +82,7 @@ def build_command(arch, firmware, iso, workdir, mem="1G", serial="mon:stdio",
     cmd += ["-M", machine, "-cpu", "max"]
     cmd += ["-accel", "tcg",
             "-m", "%s,slots=4,maxmem=8G" % mem,
+            "-smp", str(smp),
             "-serial", serial,
             "-display", "none",
             "-no-reboot"]

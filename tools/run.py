@@ -61,6 +61,7 @@ def main():
     ap.add_argument("--firmware", default=None, help="bios or uefi (x86_64); arm64 is uefi")
     ap.add_argument("--mem", default="1G", help="guest RAM, QEMU -m syntax (default 1G)")
     ap.add_argument("--machine", default="", help="extra -M properties, e.g. gic-version=3")
+    ap.add_argument("--smp", type=int, default=1, help="CPUs (QEMU -smp N)")
     ap.add_argument("--iso", default=None, help="image (default build/<arch>/pagoda.iso)")
     ap.add_argument("--gdb", action="store_true", help="start halted with a gdb stub")
     ap.add_argument("--elf", default=None, help="kernel ELF for gdb symbols")
@@ -79,7 +80,7 @@ def main():
         sys.exit("run.py: %s does not exist; run `make ARCH=%s image` first" % (iso, a.arch))
     cmd = qemu.build_command(a.arch, fw, iso, workdir=os.path.join(bdir, "run"),
                              mem=a.mem, serial="mon:stdio", gdb=a.gdb, extra=a.extra,
-                             machine_opts=a.machine)
+                             machine_opts=a.machine, smp=a.smp)
     print("run.py:", qemu.format_command(cmd), file=sys.stderr)
     if a.dry_run:
         return 0

@@ -22,6 +22,10 @@ int arch_irq_request(u32 gsi, bool level, bool active_low, irq_handler_t fn, voi
 /* Interrupts on / off, on this CPU. */
 void arch_irq_enable(void);
 void arch_irq_disable(void);
+/* Save this CPU's interrupt state and disable interrupts; restore it.
+ * (x86_64: pushf/cli, popf; arm64: DAIF; host: a simulated flag.) */
+unsigned long arch_irq_save(void);
+void arch_irq_restore(unsigned long flags);
 
 /* Deferred work.  fn runs later in thread context, once per kwork_queue()
  * that found the work not queued.  node is not used by kwork itself (the

@@ -1,0 +1,87 @@
+/* SMP: CPUs, cross calls and per-CPU work (generic half in kernel/smp.c).
+ *
+ *   boot CPU                                  secondary CPU n
+ *   kmain -> arch_late_init                   (arch trampoline / PSCI entry:
+ *     (arch found the CPUs: smp_register_cpu)   stack, MMU, vectors, GIC/LAPIC)
+ *   -> arch_smp_boot_secondaries() ---------> smp_secondary_main(n)
+ *        waits for cpu_online(n)                 online, irqs on, idle loop:
+ *                                                  run queued cpu_work, arch_cpu_idle()
+ *   smp_call_function(fn, info, wait)
+ *     queue on each target, arch_send_ipi() --> smp_ipi_handler(): run queued
+ *     wait: spin on acks, servicing our own      calls (IRQ context), ack
+ *     queue meanwhile (no deadlock when two CPUs call each other)
+ *
+ * Logical CPU ids are 0..nr_cpu_ids-1; the boot CPU is 0.  The arch gives
+ * the per-CPU id cheaply (asm/smp.h: arch_smp_processor_id(): x86_64 GS
+ * base per-CPU block, arm64 TPIDR_EL1; host: a simulated current CPU). */
+#ifndef PAGODA_SMP_H
+#define PAGODA_SMP_H
+#include <pagoda/types.h>
+#include <asm/smp.h>
+
+#define NR_CPUS 8
+
+/* Per-CPU data, cpus[id].  The arch fills hwid and may use arch_data;
+ * kernel/smp.c owns the rest (call queue, work slot, time accounting). */
+struct cpu_info {
+	unsigned int id;            /* logical id, index in cpus[] */
+	u64 hwid;                   /* x86_64: APIC id; arm64: MPIDR affinity bits */
+	volatile bool online;
+	void *arch_data;            /* arch private (stack top, GIC redistributor...) */
+	struct smp_cpu_state *smp;  /* kernel/smp.c private */
+};
+extern struct cpu_info cpus[NR_CPUS];
+extern unsigned int nr_cpu_ids;         /* CPUs registered (possible) */
+
+static inline unsigned int smp_processor_id(void) { return arch_smp_processor_id(); }
+unsigned int num_online_cpus(void);
+static inline bool cpu_online(unsigned int cpu) { return cpu < nr_cpu_ids && cpus[cpu].online; }
+#define for_each_online_cpu(c) \
+	for (unsigned int c = 0; c < nr_cpu_ids; c++) if (cpu_online(c))
+
+/* ---- bring-up (arch calls these) */
+/* Register a CPU the firmware lists; the boot CPU first (id 0, already
+ * online).  Returns the logical id, or -ENOSPC past NR_CPUS (printed). */
+int smp_register_cpu(u64 hwid);
+/* A secondary, once its stack, MMU, vectors and interrupt controller are
+ * ready and arch_smp_processor_id() returns cpu: marks it online, enables
+ * interrupts and enters the idle loop.  Never returns. */
+__noreturn void smp_secondary_main(unsigned int cpu);
+/* Generic IPI handler: the arch calls it in IRQ context when the IPI arrives. */
+void smp_ipi_handler(void);
+
+/* ---- arch implements (arch/<a>/smp.c) */
+/* Start every registered secondary, one at a time; each one that does not
+ * come online within a bounded wait is reported (`smp: CPU n (hwid) did not
+ * come online`) and skipped.  Prints `smp: N CPUs online` at the end. */
+void arch_smp_boot_secondaries(void);
+/* Send the one Pagoda IPI to cpu (x86: LAPIC fixed vector; arm64: SGI). */
+void arch_send_ipi(unsigned int cpu);
+/* Wait for an interrupt with interrupts enabled, return after it (sti;hlt / wfi). */
+void arch_cpu_idle(void);
+
+/* ---- cross calls (kernel/smp.c) */
+typedef void (*smp_call_func_t)(void *info);
+/* Run fn(info) on cpu in IRQ context (interrupts off there; keep it short).
+ * cpu == self runs it directly.  wait: return after it ran.  0 or -EINVAL
+ * (cpu offline). */
+int smp_call_function_single(unsigned int cpu, smp_call_func_t fn, void *info, bool wait);
+/* The same on every other online CPU. */
+void smp_call_function(smp_call_func_t fn, void *info, bool wait);
+/* The same on every online CPU, this one included. */
+void on_each_cpu(smp_call_func_t fn, void *info, bool wait);
+
+/* Thread-context work on another CPU (selftests, benchmarks): runs in that
+ * CPU's idle loop with interrupts enabled, so it can be long and can take
+ * locks and shootdown IPIs.  Initialise with { .fn = f, .arg = a }. */
+struct cpu_work {
+	void (*fn)(struct cpu_work *w);
+	void *arg;
+	volatile bool done;
+	long result;                /* for fn's use */
+};
+/* Queue w on cpu (a secondary, online, idle).  0, -EINVAL, -EBUSY. */
+int smp_run_on(unsigned int cpu, struct cpu_work *w);
+/* Spin until w->done (servicing this CPU's own cross calls). */
+void smp_work_wait(struct cpu_work *w);
+#endif
