@@ -59,6 +59,10 @@ void arch_smp_boot_secondaries(void);
 void arch_send_ipi(unsigned int cpu);
 /* Wait for an interrupt with interrupts enabled, return after it (sti;hlt / wfi). */
 void arch_cpu_idle(void);
+/* /proc/cpuinfo lines after `processor\t: N` for cpu (x86_64 `apicid\t\t: N`,
+ * arm64 `MPIDR\t\t: 0x...`), each ending in a newline. */
+struct seq;
+void arch_cpuinfo_show(struct seq *s, unsigned int cpu);
 
 /* ---- cross calls (kernel/smp.c) */
 typedef void (*smp_call_func_t)(void *info);
