@@ -5,7 +5,10 @@
 set -e
 PKGS="qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64 grub-pc-bin grub-efi-amd64-bin
 grub-common xorriso mtools gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu gdb-multiarch
-python3 libcmocka-dev make gcc"
+python3 libcmocka-dev make gcc
+sparse cppcheck gcovr clang-14 libclang-rt-14-dev"
+# sparse, cppcheck: make check; gcovr: make coverage; clang-14 +
+# libclang-rt-14-dev: make fuzz (libFuzzer) and the corpus replay test.
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 missing=""
