@@ -4,7 +4,8 @@
 CROSS        := aarch64-linux-gnu-
 ARCH_CFLAGS  := -mgeneral-regs-only -mstrict-align -mcmodel=small \
 	-fno-pic -fno-pie -mbranch-protection=none \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables
+	-fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-mno-outline-atomics
 ARCH_ASFLAGS :=
 ARCH_LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-pie \
 	--no-warn-rwx-segments
