@@ -13,6 +13,9 @@
 #include <asm/stack.h>
 
 enum arm64_fw_source { FW_SRC_DEFAULT, FW_SRC_DTB, FW_SRC_ACPI };
+
+#define ARM64_MAX_CPUS    STACK_NR_CPUS  /* NR_CPUS, asm/stack.h */
+#define MPIDR_HWID_MASK   0xff00ffffffULL   /* Aff3, Aff2, Aff1, Aff0 */
 enum psci_conduit { PSCI_CONDUIT_NONE, PSCI_CONDUIT_HVC, PSCI_CONDUIT_SMC };
 
 /* What the pre-MMU code hands to the kernel proper: plain values only
@@ -42,6 +45,12 @@ struct arm64_boot {
 	int ged_irq_src;             /* FW_SRC_ACPI: the GED's _CRS */
 	u32 vtimer_intid;            /* EL1 virtual timer PPI (GTDT, DTB or 27) */
 	int vtimer_src;
+	/* CPUs (fwprobe.c: MADT GICC entries or the DTB's cpu nodes), in
+	 * firmware order; smp.c registers the boot CPU first */
+	int cpu_src;                 /* FW_SRC_DEFAULT: none listed */
+	int nr_cpus;                 /* kept in cpu_mpidr[] */
+	int cpus_listed;             /* enabled CPUs the firmware listed */
+	u64 cpu_mpidr[ARM64_MAX_CPUS];   /* MPIDR affinity (MPIDR_HWID_MASK) */
 };
 extern struct arm64_boot arm64_boot;
 
@@ -88,4 +97,6 @@ void arm64_handle_irq(struct pt_regs *regs);
 void pl011_init(phys_addr_t pa);
 /* power.c */
 long psci_call(u64 fn, u64 a1, u64 a2, u64 a3);
+/* smp.c: register the CPUs fwprobe found, the boot CPU first (arch_late_init) */
+void arm64_smp_init(void);
 #endif

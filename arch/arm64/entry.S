@@ -23,23 +23,29 @@
  * With no room (a kernel stack overflow: SP in or just above the unmapped
  * guard page) pushing the frame would fault again, forever; the entry
  * takes arm64_bad_stack instead, which builds the same frame on the
- * overflow stack and reports.  The room check needs one scratch register
- * before anything can be stored: x1 is parked in TPIDR_EL1, and the bad
- * stack path parks x0 there and the overflowed SP in SP_EL0.  Pagoda keeps
- * no per-CPU pointer in TPIDR_EL1 and never runs at EL0 or on SP_EL0
- * (always EL1h), so both are free. */
+ * overflow stack and reports.  The room check compares SP with this CPU's
+ * stack (arm64_stack_lo[TPIDR_EL1], asm/stack.h) and needs two scratch
+ * registers before anything can be stored: x0 and x1 are parked in
+ * TPIDR_EL0 and TPIDRRO_EL0, and the bad stack path parks x0 in TPIDR_EL0
+ * and the overflowed SP in SP_EL0.  Pagoda never runs at EL0 or on SP_EL0
+ * (always EL1h), so all three are free; TPIDR_EL1 holds the CPU id
+ * (asm/smp.h) and is only read here. */
 #include <asm/ptrace.h>
 #include <asm/stack.h>
 
 	.macro	vent kind, source
 	.balign	128
-	msr	tpidr_el1, x1
-	adrp	x1, arm64_boot_stack
-	add	x1, x1, :lo12:arm64_boot_stack
-	sub	x1, sp, x1			/* SP - stack bottom (huge if below) */
+	msr	tpidr_el0, x0			/* park x0, x1 (see above) */
+	msr	tpidrro_el0, x1
+	mrs	x1, tpidr_el1			/* this CPU's logical id */
+	adrp	x0, arm64_stack_lo
+	add	x0, x0, :lo12:arm64_stack_lo
+	ldr	x0, [x0, x1, lsl #3]		/* its stack bottom */
+	sub	x1, sp, x0			/* SP - stack bottom (huge if below) */
 	sub	x1, x1, #EXC_STACK_NEED		/* room left after this exception */
 	tst	x1, #~(BOOT_STACK_SIZE - 1)	/* not in [0, BOOT_STACK_SIZE)? */
-	mrs	x1, tpidr_el1			/* (MRS leaves the flags alone) */
+	mrs	x0, tpidr_el0			/* (MRS leaves the flags alone) */
+	mrs	x1, tpidrro_el0
 	b.ne	arm64_bad_stack
 	sub	sp, sp, #S_FRAME
 	stp	x0, x1, [sp, #16 * 0]
@@ -146,14 +152,18 @@ arm64_exception_ret:				/* backtraces: the next frame is a fault */
  * A fault during the report lands here again and starts over at the top
  * of the overflow stack; the report's own depth check then stops. */
 arm64_bad_stack:
-	msr	tpidr_el1, x0
+	msr	tpidr_el0, x0
 	mov	x0, sp
 	msr	sp_el0, x0			/* the overflowed SP */
-	adrp	x0, arm64_overflow_stack_end
-	add	x0, x0, :lo12:arm64_overflow_stack_end
+	mrs	x0, tpidr_el1			/* CPU n: overflow stack n */
+	add	x0, x0, #1
+	lsl	x0, x0, #OVERFLOW_STACK_SHIFT
 	mov	sp, x0
+	adrp	x0, arm64_overflow_stack
+	add	x0, x0, :lo12:arm64_overflow_stack
+	add	sp, sp, x0			/* top of this CPU's overflow stack */
 	sub	sp, sp, #S_FRAME
-	mrs	x0, tpidr_el1
+	mrs	x0, tpidr_el0
 	stp	x0, x1, [sp, #16 * 0]
 	save_frame
 	mrs	x21, sp_el0
@@ -168,6 +178,6 @@ arm64_bad_stack_ret:				/* backtraces: the next frame is a fault */
 	.balign	16
 	.globl	arm64_overflow_stack
 arm64_overflow_stack:
-	.skip	OVERFLOW_STACK_SIZE
+	.skip	STACK_NR_CPUS * OVERFLOW_STACK_SIZE
 	.globl	arm64_overflow_stack_end
 arm64_overflow_stack_end:

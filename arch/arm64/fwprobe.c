@@ -10,6 +10,8 @@
  *     reg = <dist> <cpuif | redist>    GICR (redistributor range)
  *   node compatible "arm,armv8-timer" GTDT: virtual timer GSIV @ 64
  *     interrupts: 3rd <type num flags> = virtual timer PPI (16 + num)
+ *   nodes device_type "cpu"          MADT: GICC entries with flags bit 0
+ *     reg = <mpidr> (1 or 2 cells)     (enabled): MPIDR @ 68
  *                                    DSDT: GED and memory hotplug
  *                                      (fwprobe_ged.c)
  *
@@ -80,15 +82,28 @@ u64 fdt_total_size(const void *dtb)
 /* Per-node facts gathered from its properties. */
 struct fdt_node_state {
 	bool pl011, psci, timer;
+	bool cpu, cpu_reg_ok, disabled;
+	u64 cpu_reg;
 	int gic;
 	u64 reg, reg1, reg1_size;
 	int method;
 	u32 vtimer_ppi;
 };
 
+/* One more enabled CPU the firmware lists (past ARM64_MAX_CPUS: counted only). */
+static void fw_add_cpu(u64 mpidr, int src)
+{
+	arm64_boot.cpu_src = src;
+	if (arm64_boot.nr_cpus < ARM64_MAX_CPUS)
+		arm64_boot.cpu_mpidr[arm64_boot.nr_cpus++] = mpidr & MPIDR_HWID_MASK;
+	arm64_boot.cpus_listed++;
+}
+
 /* Apply a finished node's facts to arm64_boot (first PL011, first PSCI). */
 static void fdt_node_done(struct fdt_node_state *n)
 {
+	if (n->cpu && n->cpu_reg_ok && !n->disabled && arm64_boot.cpu_src != FW_SRC_ACPI)
+		fw_add_cpu(n->cpu_reg, FW_SRC_DTB);
 	if (n->pl011 && n->reg && arm64_boot.uart_src == FW_SRC_DEFAULT) {
 		arm64_boot.uart_pa = n->reg;
 		arm64_boot.uart_src = FW_SRC_DTB;
@@ -130,12 +145,22 @@ static void fdt_prop(struct fdt_node_state *n, const char *name,
 		n->timer |= fdt_strlist_has(v, len, "arm,armv8-timer", true);
 	} else if (str_eq(name, "interrupts") && len >= 36) {
 		n->vtimer_ppi = 16 + be32(v + 28);    /* 3rd specifier's number */
+	} else if (str_eq(name, "reg") && len == 4) {
+		n->cpu_reg = be32(v);         /* a cpu node, #address-cells = 1 */
+		n->cpu_reg_ok = true;
 	} else if (str_eq(name, "reg") && len >= 8) {
 		n->reg = (u64)be32(v) << 32 | be32(v + 4);
+		n->cpu_reg = n->reg;          /* a cpu node, #address-cells = 2 */
+		n->cpu_reg_ok = len == 8;
 		if (len >= 32) {          /* second <addr size>: GICC or GICR */
 			n->reg1 = (u64)be32(v + 16) << 32 | be32(v + 20);
 			n->reg1_size = (u64)be32(v + 24) << 32 | be32(v + 28);
 		}
+	} else if (str_eq(name, "device_type")) {
+		n->cpu = fdt_strlist_has(v, len, "cpu", true);
+	} else if (str_eq(name, "status")) {
+		n->disabled = !fdt_strlist_has(v, len, "okay", true) &&
+			      !fdt_strlist_has(v, len, "ok", true);
 	} else if (str_eq(name, "method")) {
 		if (str_eq(v, "hvc"))
 			n->method = PSCI_CONDUIT_HVC;
@@ -189,6 +214,22 @@ static const u8 *fw_acpi_table(const struct acpi_info *ai, const char *sig)
 #define MADT_GICC       0x0b          /* CPU interface: base @32, GICR base @60 */
 #define MADT_GICD       0x0c          /* distributor: base @8, version @20 */
 #define MADT_GICR       0x0e          /* redistributor range: base @4, length @12 */
+#define MADT_GICC_ENABLED 1           /* GICC flags @12, bit 0 */
+
+/* Every enabled GICC entry is a CPU: its MPIDR (@68) -> cpu_mpidr[]. */
+static void madt_cpus(const u8 *madt)
+{
+	u32 len = le_read(madt + 4, 4);
+
+	for (u32 off = MADT_ENTRIES; off + 2 <= len && madt[off + 1] >= 2; off += madt[off + 1]) {
+		const u8 *e = madt + off;
+
+		if (off + e[1] > len)
+			break;
+		if (e[0] == MADT_GICC && e[1] >= 76 && (le_read(e + 12, 4) & MADT_GICC_ENABLED))
+			fw_add_cpu(le_read(e + 68, 8), FW_SRC_ACPI);
+	}
+}
 
 /* The MADT's GIC entries -> gic_*.  The GICD entry's version field (0 =
  * not given) decides; a GICR range or a GICC GICR base means GICv3. */
@@ -270,6 +311,8 @@ static void acpi_probe(phys_addr_t rsdp)
 	madt = fw_acpi_table(&ai, "APIC");
 	if (madt && arm64_boot.gic_src == FW_SRC_DEFAULT)
 		madt_probe(madt);
+	if (madt && arm64_boot.cpu_src == FW_SRC_DEFAULT)
+		madt_cpus(madt);
 	dsdt = fadt && le_read(fadt + 4, 4) >= FADT_DSDT + 4 ? fw_acpi_dsdt(&ai, fadt) : NULL;
 	if (dsdt)
 		arm64_fw_probe_ged(dsdt + sizeof(struct acpi_sdt_header),
@@ -293,6 +336,8 @@ void arm64_fw_probe(phys_addr_t dtb, phys_addr_t rsdp)
 	arm64_boot.ged_gsi = GED_DEFAULT_GSI;
 	arm64_boot.ged_src = FW_SRC_DEFAULT;
 	arm64_boot.ged_irq_src = FW_SRC_DEFAULT;
+	arm64_boot.cpu_src = FW_SRC_DEFAULT;
+	arm64_boot.nr_cpus = arm64_boot.cpus_listed = 0;
 	arm64_boot.dtb_size = fdt_total_size((const void *)(uintptr_t)dtb);
 	if (arm64_boot.dtb_size)
 		fdt_probe((const u8 *)(uintptr_t)dtb);

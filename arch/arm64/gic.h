@@ -20,19 +20,23 @@
 #define GIC_INTID_MAX     1020            /* first special INTID */
 #define GIC_IRQ_PRIO      0xa0            /* every interrupt, below PMR 0xf0 */
 #define GIC_PMR_ALL       0xf0            /* unmask every priority we use */
+#define ARM64_IPI_SGI     0               /* the one Pagoda IPI (smp.c) */
 
-/* One GIC version's operations on the boot CPU.  ack returns the raw
- * acknowledge value (INTID in bits 9..0, GICv2 adds the SGI source CPU),
- * which eoi takes back unchanged. */
+/* One GIC version's operations, on the CPU that calls them (SGI and PPI
+ * state is per CPU: GICv2 banks it, GICv3 keeps it in each CPU's
+ * redistributor).  ack returns the raw acknowledge value (INTID in bits
+ * 9..0, GICv2 adds the SGI source CPU), which eoi takes back unchanged. */
 struct gic_ops {
 	const char *name;                       /* "GICv2", "GICv3" (/proc/interrupts) */
 	int (*init)(void);                      /* distributor + this CPU; 0 or -ENODEV */
+	int (*cpu_init)(void);                  /* a secondary's CPU interface; 0 or -ENODEV */
 	u32 (*nr_intids)(void);                 /* INTIDs the distributor implements */
 	void (*configure)(u32 intid, bool level);   /* trigger, priority, route to this CPU */
 	void (*set_enabled)(u32 intid, bool on);
 	u32 (*ack)(void);
 	void (*eoi)(u32 iar);
 	void (*send_sgi_self)(u32 intid);
+	void (*send_sgi)(unsigned int cpu, u32 intid);   /* to logical CPU cpu */
 	bool (*pending)(u32 intid);             /* pending in the distributor/redistributor */
 };
 extern const struct gic_ops gic_v2_ops, gic_v3_ops;
@@ -55,4 +59,6 @@ unsigned long arm64_irq_count(u32 intid);
 const struct gic_ops *arm64_gic(void);
 /* Bring up the GIC the firmware described (arch_late_init). */
 void arm64_irq_init(void);
+/* A secondary CPU: its GIC CPU interface, the IPI SGI enabled.  0 or -ENODEV. */
+int arm64_irq_cpu_init(void);
 #endif

@@ -10,8 +10,15 @@
  *
  * Without the security extensions (QEMU virt without secure=on) every
  * interrupt is group 0 and is signalled as IRQ; CTLR bit 0 enables it.
- * EOIR both drops the priority and deactivates (EOImode 0). */
+ * EOIR both drops the priority and deactivates (EOImode 0).
+ *
+ * SMP: the CPU interface, SGI/PPI enables and priorities are banked per
+ * CPU; each CPU sets up its own (v2_cpu_init) and records its CPU
+ * interface mask, which GICD_ITARGETSR0 reads back to it (0 on a
+ * uniprocessor GIC).  An SGI to another CPU names that mask in GICD_SGIR's
+ * target list (filter 0). */
 #include <pagoda/kernel.h>
+#include <pagoda/smp.h>
 #include <asm/io.h>
 #include "arm64.h"
 #include "gic.h"
@@ -34,6 +41,7 @@
 #define GIC_CTLR_ENABLE  1U
 
 static volatile u8 *gicd, *gicc;
+static u8 v2_cpu_mask[NR_CPUS];             /* GIC CPU interface mask per logical CPU */
 
 static u32 gicd_read(unsigned off)          { return mmio_read32(gicd + off); }
 static void gicd_write(unsigned off, u32 v) { mmio_write32(gicd + off, v); }
@@ -46,7 +54,17 @@ static u32 v2_nr_intids(void)
 	return n < GIC_INTID_MAX ? n : GIC_INTID_MAX;
 }
 
-/* Distributor on with every SPI off; CPU interface on, all priorities. */
+/* This CPU's interface on, all priorities; remember its target mask. */
+static int v2_cpu_init(void)
+{
+	v2_cpu_mask[smp_processor_id() % NR_CPUS] = mmio_read8(gicd + GICD_ITARGETSR);
+	mmio_write32(gicc + GICC_PMR, GIC_PMR_ALL);
+	mmio_write32(gicc + GICC_BPR, 0);
+	mmio_write32(gicc + GICC_CTLR, GIC_CTLR_ENABLE);
+	return 0;
+}
+
+/* Distributor on with every SPI off; this CPU's interface on. */
 static int v2_init(void)
 {
 	gicd = gic_iomap(arm64_boot.gicd_pa);
@@ -55,10 +73,7 @@ static int v2_init(void)
 	for (u32 i = 0; i < v2_nr_intids(); i += 32)
 		gicd_write(GICD_ICENABLER + i / 8, ~0U);
 	gicd_write(GICD_CTLR, GIC_CTLR_ENABLE);
-	mmio_write32(gicc + GICC_PMR, GIC_PMR_ALL);
-	mmio_write32(gicc + GICC_BPR, 0);
-	mmio_write32(gicc + GICC_CTLR, GIC_CTLR_ENABLE);
-	return 0;
+	return v2_cpu_init();
 }
 
 /* Trigger (SPIs and PPIs; SGIs are always edge), priority, and for an SPI
@@ -100,14 +115,27 @@ static void v2_send_sgi_self(u32 intid)
 	gicd_write(GICD_SGIR, GICD_SGIR_SELF | (intid & 0xf));
 }
 
+/* SGI intid to logical CPU cpu: its interface mask in the target list.
+ * The DSB makes our earlier stores (a queued call) visible first. */
+static void v2_send_sgi(unsigned int cpu, u32 intid)
+{
+	wmb();
+	if (cpu == smp_processor_id())
+		gicd_write(GICD_SGIR, GICD_SGIR_SELF | (intid & 0xf));
+	else
+		gicd_write(GICD_SGIR, (u32)v2_cpu_mask[cpu % NR_CPUS] << 16 | (intid & 0xf));
+}
+
 const struct gic_ops gic_v2_ops = {
 	.name = "GICv2",
 	.init = v2_init,
+	.cpu_init = v2_cpu_init,
 	.nr_intids = v2_nr_intids,
 	.configure = v2_configure,
 	.set_enabled = v2_set_enabled,
 	.ack = v2_ack,
 	.eoi = v2_eoi,
 	.send_sgi_self = v2_send_sgi_self,
+	.send_sgi = v2_send_sgi,
 	.pending = v2_pending,
 };

@@ -16,9 +16,16 @@
  * Every interrupt is made group 1 (non-secure), the only group QEMU virt's
  * single security state (GICD_CTLR.DS = 1) signals as IRQ through
  * ICC_IGRPEN1_EL1.  This CPU's redistributor is the one whose TYPER
- * affinity matches MPIDR_EL1, found by walking the mapped region. */
+ * affinity matches MPIDR_EL1, found by walking the mapped region.
+ *
+ * SMP: each CPU wakes its own redistributor and opens its own ICC_*
+ * interface (v3_cpu_init); SGI/PPI registers are reached through the
+ * calling CPU's redistributor (v3_rd_sgi[cpu]).  An SGI to another CPU
+ * names it by affinity in ICC_SGI1R_EL1 (Aff3.Aff2.Aff1, and Aff0 as a bit
+ * of the 16-bit target list, RS = Aff0 / 16). */
 #include <pagoda/kernel.h>
 #include <pagoda/arch.h>
+#include <pagoda/smp.h>
 #include <asm/io.h>
 #include <asm/sysreg.h>
 #include "arm64.h"
@@ -57,7 +64,8 @@
 #define ICC_EOIR1_EL1    S3_0_C12_C12_1
 #define ICC_SGI1R_EL1    S3_0_C12_C11_5
 
-static volatile u8 *gicd, *gicr_sgi;
+static volatile u8 *gicd;
+static volatile u8 *v3_rd_sgi[NR_CPUS];     /* each CPU's redistributor SGI frame */
 
 static u32 gicd_read(unsigned off)          { return mmio_read32(gicd + off); }
 static void gicd_write(unsigned off, u32 v) { mmio_write32(gicd + off, v); }
@@ -116,9 +124,9 @@ static int v3_redist_init(volatile u8 *rd)
 		cpu_relax();
 	if (i == GIC_POLL_LIMIT)
 		return -ENODEV;
-	gicr_sgi = rd + GICR_SGI_BASE;
-	mmio_write32(gicr_sgi + GICD_ICENABLER, ~0U);
-	mmio_write32(gicr_sgi + GICD_IGROUPR, ~0U);
+	v3_rd_sgi[smp_processor_id() % NR_CPUS] = rd + GICR_SGI_BASE;
+	mmio_write32(rd + GICR_SGI_BASE + GICD_ICENABLER, ~0U);
+	mmio_write32(rd + GICR_SGI_BASE + GICD_IGROUPR, ~0U);
 	return 0;
 }
 
@@ -138,12 +146,21 @@ static int v3_cpuif_init(void)
 	return 0;
 }
 
+/* This CPU's redistributor (found by MPIDR) and system-register
+ * interface.  0 or -ENODEV. */
+static int v3_cpu_init(void)
+{
+	volatile u8 *rd = v3_find_redist();
+
+	if (!rd || v3_redist_init(rd))
+		return -ENODEV;
+	return v3_cpuif_init();
+}
+
 /* Distributor (affinity routing, group 1, every SPI off), then this CPU's
  * redistributor and system-register interface.  0 or -ENODEV. */
 static int v3_init(void)
 {
-	volatile u8 *rd;
-
 	gicd = gic_iomap(arm64_boot.gicd_pa);
 	gicd_write(GICD_CTLR, 0);
 	v3_wait_rwp();
@@ -154,17 +171,14 @@ static int v3_init(void)
 	v3_wait_rwp();
 	gicd_write(GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_G1A | GICD_CTLR_G1);
 	v3_wait_rwp();
-	rd = v3_find_redist();
-	if (!rd || v3_redist_init(rd))
-		return -ENODEV;
-	return v3_cpuif_init();
+	return v3_cpu_init();
 }
 
 /* The register block an INTID's per-INTID registers are in: the
  * redistributor's SGI frame for 0-31, the distributor for SPIs. */
 static volatile u8 *v3_base(u32 intid)
 {
-	return intid < GIC_SPI_BASE ? gicr_sgi : gicd;
+	return intid < GIC_SPI_BASE ? v3_rd_sgi[smp_processor_id() % NR_CPUS] : gicd;
 }
 
 /* Trigger (not for SGIs, always edge), priority, and for an SPI the route
@@ -217,26 +231,42 @@ static void v3_eoi(u32 iar)
 	isb();
 }
 
-/* SGI to this CPU: Aff3.Aff2.Aff1 of MPIDR and the Aff0 bit in TargetList. */
+/* ICC_SGI1R_EL1 for SGI intid to the CPU with MPIDR affinity aff:
+ * Aff3 63..48 (at 55..48), RS 47..44, Aff2 39..32, INTID 27..24,
+ * Aff1 23..16, target list 15..0 (bit Aff0 % 16). */
+static u64 v3_sgi1r(u64 aff, u32 intid)
+{
+	return (aff >> 32 & 0xff) << 48 | (aff & 0xf0) >> 4 << 44 | (aff >> 16 & 0xff) << 32 |
+	       (u64)(intid & 0xf) << 24 | (aff >> 8 & 0xff) << 16 | 1ULL << (aff & 0xf);
+}
+
+/* SGI to this CPU. */
 static void v3_send_sgi_self(u32 intid)
 {
-	u64 m = read_sysreg(mpidr_el1);
-	u64 v = (m >> 32 & 0xff) << 48 | (m >> 16 & 0xff) << 32 | (m >> 8 & 0xff) << 16 |
-		(u64)(intid & 0xf) << 24 | 1ULL << (m & 0xf);
-
 	asm volatile("dsb ishst" : : : "memory");
-	write_sysreg(v, ICC_SGI1R_EL1);
+	write_sysreg(v3_sgi1r(read_sysreg(mpidr_el1), intid), ICC_SGI1R_EL1);
+	isb();
+}
+
+/* SGI to logical CPU cpu (its MPIDR affinity, cpus[cpu].hwid); the DSB
+ * makes our earlier stores (a queued call) visible first. */
+static void v3_send_sgi(unsigned int cpu, u32 intid)
+{
+	asm volatile("dsb ishst" : : : "memory");
+	write_sysreg(v3_sgi1r(cpus[cpu].hwid, intid), ICC_SGI1R_EL1);
 	isb();
 }
 
 const struct gic_ops gic_v3_ops = {
 	.name = "GICv3",
 	.init = v3_init,
+	.cpu_init = v3_cpu_init,
 	.nr_intids = v3_nr_intids,
 	.configure = v3_configure,
 	.set_enabled = v3_set_enabled,
 	.ack = v3_ack,
 	.eoi = v3_eoi,
 	.send_sgi_self = v3_send_sgi_self,
+	.send_sgi = v3_send_sgi,
 	.pending = v3_pending,
 };

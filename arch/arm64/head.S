@@ -12,6 +12,7 @@
  * The PE fields that are link-time differences come from linker/arm64.ld. */
 #include <asm/sysreg.h>
 #include <asm/stack.h>
+#include <asm/el2_setup.h>
 
 	.section .head.text, "ax"
 _head:
@@ -90,6 +91,7 @@ efi_entry:
 	mov	x29, sp
 	stp	x0, x1, [sp, #16]
 	msr	daifset, #0xf
+	msr	tpidr_el1, xzr			/* logical CPU id 0 (asm/smp.h) */
 	adrp	x2, __bss_start
 	add	x2, x2, :lo12:__bss_start
 	adrp	x3, __bss_end
@@ -104,8 +106,10 @@ efi_entry:
 	ret
 
 /* Running at the link address with our tables; TTBR0 still holds the
- * identity map the switch came through.  Stack, vectors, drop TTBR0. */
+ * identity map the switch came through (kept: secondaries come up through
+ * it, smp_entry.S).  CPU id, stack, vectors, stop TTBR0 walks. */
 arm64_virt_entry:
+	msr	tpidr_el1, xzr			/* CPU 0 (the EL2 drop may have reset it) */
 	adrp	x9, arm64_boot_stack_end
 	add	x9, x9, :lo12:arm64_boot_stack_end
 	mov	sp, x9
@@ -151,43 +155,8 @@ arm64_mmu_switch:
 	ubfx	x9, x9, #2, #2
 	cmp	x9, #2
 	b.ne	el1_mmu_off
-	/* EL2: MMU off here, then enter EL1 (AArch64, timers and FP untrapped). */
-	mrs	x9, sctlr_el2
-	bic	x9, x9, #SCTLR_M
-	bic	x9, x9, #SCTLR_C
-	bic	x9, x9, #SCTLR_I
-	msr	sctlr_el2, x9
-	isb
-	mov	x9, #(1 << 31)			/* HCR_EL2.RW: EL1 is AArch64 */
-	msr	hcr_el2, x9
-	mrs	x9, cnthctl_el2
-	orr	x9, x9, #3			/* EL1PCTEN | EL1PCEN */
-	msr	cnthctl_el2, x9
-	msr	cntvoff_el2, xzr
-	mov	x9, #0x33ff
-	msr	cptr_el2, x9
-	msr	vttbr_el2, xzr
-	/* A GICv3 CPU interface (ID_AA64PFR0_EL1.GIC != 0): let EL1 use
-	 * the ICC_* system registers (ICC_SRE_EL2.Enable | SRE), no
-	 * virtual interrupts (ICH_HCR_EL2 = 0). */
-	mrs	x9, id_aa64pfr0_el1
-	ubfx	x9, x9, #24, #4
-	cbz	x9, 1f
-	mrs	x9, S3_4_C12_C9_5		/* ICC_SRE_EL2 */
-	orr	x9, x9, #0x1			/* SRE */
-	orr	x9, x9, #0x8			/* Enable */
-	msr	S3_4_C12_C9_5, x9
-	isb
-	msr	S3_4_C12_C11_0, xzr		/* ICH_HCR_EL2 */
-1:
-	ldr	x9, =0x30d00800			/* SCTLR_EL1 RES1 bits, MMU off */
-	msr	sctlr_el1, x9
-	mov	x9, #0x3c5			/* EL1h, DAIF masked */
-	msr	spsr_el2, x9
-	adr	x9, el1_mmu_is_off
-	msr	elr_el2, x9
-	isb
-	eret
+	/* EL2: MMU off here, then enter EL1 (asm/el2_setup.h). */
+	el2_drop_to_el1 el1_mmu_is_off
 el1_mmu_off:
 	mrs	x9, sctlr_el1
 	bic	x9, x9, #SCTLR_M
@@ -221,9 +190,12 @@ el1_mmu_is_off:
 	br	x9
 	.ltorg
 
-/* The kernel stack and the unmapped page below it (asm/stack.h). */
+/* The kernel stacks, each above an unmapped page (asm/stack.h): slot 0
+ * is the boot CPU's, slots 1.. the secondaries'. */
 	.bss
 	.balign	4096
+	.globl	arm64_stacks
+arm64_stacks:
 	.globl	arm64_boot_stack_guard
 arm64_boot_stack_guard:
 	.skip	BOOT_STACK_GUARD
@@ -232,3 +204,15 @@ arm64_boot_stack:
 	.skip	BOOT_STACK_SIZE
 	.globl	arm64_boot_stack_end
 arm64_boot_stack_end:
+	.skip	(STACK_NR_CPUS - 1) * STACK_SLOT
+	.globl	arm64_stacks_end
+arm64_stacks_end:
+
+/* Bottom of each CPU's stack, for the exception entry's room check. */
+	.data
+	.balign	8
+	.globl	arm64_stack_lo
+arm64_stack_lo:
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
+	.quad	arm64_boot_stack + \n * STACK_SLOT
+	.endr

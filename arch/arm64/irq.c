@@ -7,16 +7,20 @@
  *             irq_table[INTID].fn(arg)   the handler does the minimum
  *             gic->eoi(iar)              priority drop + deactivate
  *
- * Pagoda runs on one CPU.  IRQs stay masked (PSTATE.I) through boot until
- * ged.c has routed the GED and started the memory-hotplug driver, then
- * stay on; handlers only read a register and queue kwork, so they may
- * interrupt anything.  They do not nest: the exception entry masks IRQs
- * until ERET.  The GIC version (v2 or v3) and
+ * IRQs stay masked (PSTATE.I) on CPU 0 through boot until ged.c has
+ * routed the GED and started the memory-hotplug driver, then stay on;
+ * handlers only read a register and queue kwork, so they may interrupt
+ * anything.  They do not nest: the exception entry masks IRQs until ERET.
+ * Device interrupts (SPIs) are routed to CPU 0 only.  SGI ARM64_IPI_SGI
+ * is the SMP IPI: every CPU enables it on its own GIC interface
+ * (arm64_irq_cpu_init) and it goes straight to smp_ipi_handler(), counted
+ * per CPU (the IPI0 row of /proc/interrupts).  The GIC version (v2 or v3) and
  * its addresses come from fwprobe.c (MADT, DTB or QEMU virt constants).
  * An interrupt that fires with no handler is counted in Err and disabled. */
 #include <pagoda/kernel.h>
 #include <pagoda/pseudofs.h>
 #include <pagoda/seq.h>
+#include <pagoda/smp.h>
 #include <asm/ptrace.h>
 #include "arm64.h"
 #include "gic.h"
@@ -33,6 +37,7 @@ static struct irq_desc irq_table[GIC_INTID_MAX];
 static const struct gic_ops *gic;
 static u32 gic_nr_intids;
 static unsigned long irq_err_count;
+static unsigned long ipi_count[NR_CPUS];
 
 static const char *const gic_src_name[] = {
 	[FW_SRC_DEFAULT] = "QEMU virt default",
@@ -55,11 +60,25 @@ void arch_irq_disable(void)
 	asm volatile("msr daifset, #2" : : : "memory");
 }
 
+/* DAIF as it was; then IRQs masked. */
+unsigned long arch_irq_save(void)
+{
+	unsigned long flags;
+
+	asm volatile("mrs %0, daif\n\tmsr daifset, #2" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+void arch_irq_restore(unsigned long flags)
+{
+	asm volatile("msr daif, %0" : : "r"(flags) : "memory");
+}
+
 int arm64_irq_request(u32 intid, bool level, irq_handler_t fn, void *arg, const char *name)
 {
 	if (!gic || !fn || intid >= gic_nr_intids)
 		return -EINVAL;
-	if (irq_table[intid].fn)
+	if (irq_table[intid].fn || intid == ARM64_IPI_SGI)
 		return -EBUSY;
 	gic->set_enabled(intid, false);
 	irq_table[intid] = (struct irq_desc){ .fn = fn, .arg = arg, .name = name,
@@ -103,6 +122,12 @@ void arm64_handle_irq(struct pt_regs *regs)
 
 		if (intid >= GIC_INTID_MAX)
 			break;
+		if (intid == ARM64_IPI_SGI) {
+			ipi_count[smp_processor_id() % NR_CPUS]++;
+			smp_ipi_handler();
+			gic->eoi(iar);
+			continue;
+		}
 		d = &irq_table[intid];
 		if (d->fn) {
 			d->count++;
@@ -114,6 +139,8 @@ void arm64_handle_irq(struct pt_regs *regs)
 		gic->eoi(iar);
 	}
 }
+
+static void arm64_ipi_enable(void);
 
 void arm64_irq_init(void)
 {
@@ -135,23 +162,58 @@ void arm64_irq_init(void)
 	gic = g;
 	gic_nr_intids = g->nr_intids();
 	printk("GIC: %s, %u INTIDs\n", g->name, gic_nr_intids);
+	arm64_ipi_enable();
 }
 
-/* /proc/interrupts as Linux prints it on arm64 (one CPU): the INTID is
- * both the irq number and the hwirq; then Err, the interrupts that came
- * with no handler. */
+/* The IPI SGI on this CPU's interface: priority, enabled. */
+static void arm64_ipi_enable(void)
+{
+	gic->configure(ARM64_IPI_SGI, false);
+	gic->set_enabled(ARM64_IPI_SGI, true);
+}
+
+int arm64_irq_cpu_init(void)
+{
+	if (!gic || gic->cpu_init())
+		return -ENODEV;
+	arm64_ipi_enable();
+	return 0;
+}
+
+void arch_send_ipi(unsigned int cpu)
+{
+	if (gic && cpu < nr_cpu_ids)
+		gic->send_sgi(cpu, ARM64_IPI_SGI);
+}
+
+/* /proc/interrupts as Linux prints it on arm64: a column per CPU (device
+ * interrupts all on CPU0), the INTID is both the irq number and the
+ * hwirq; with more than one CPU the IPI row; then Err, the interrupts
+ * that came with no handler. */
 static int interrupts_show(struct seq *s, void *priv)
 {
 	const int prec = 3;
 
-	seq_printf(s, "%*sCPU%-8d\n", prec + 8, "", 0);
+	seq_printf(s, "%*s", prec + 8, "");
+	for (unsigned int c = 0; c < nr_cpu_ids; c++)
+		seq_printf(s, "CPU%-8u", c);
+	seq_printf(s, "\n");
 	for (u32 i = 0; i < GIC_INTID_MAX; i++) {
 		const struct irq_desc *d = &irq_table[i];
 
 		if (!d->fn)
 			continue;
-		seq_printf(s, "%*u: %10lu  %8s %*u %-8s  %s\n", prec, i, d->count,
-			   gic ? gic->name : "-", prec, i, d->level ? "Level" : "Edge", d->name);
+		seq_printf(s, "%*u: %10lu", prec, i, d->count);
+		for (unsigned int c = 1; c < nr_cpu_ids; c++)
+			seq_printf(s, " %10u", 0);
+		seq_printf(s, "  %8s %*u %-8s  %s\n", gic ? gic->name : "-", prec, i,
+			   d->level ? "Level" : "Edge", d->name);
+	}
+	if (nr_cpu_ids > 1) {
+		seq_printf(s, "%*s%u:", prec - 1, "IPI", ARM64_IPI_SGI);
+		for (unsigned int c = 0; c < nr_cpu_ids; c++)
+			seq_printf(s, " %10lu", ipi_count[c]);
+		seq_printf(s, "       Function call interrupts\n");
 	}
 	seq_printf(s, "%*s: %10lu\n", prec, "Err", irq_err_count);
 	return 0;

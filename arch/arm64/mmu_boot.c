@@ -6,8 +6,8 @@
  *                         Normal WB, RW, XN
  *     KIMAGE_VADDR + off  the image, 4 KiB pages, W^X:
  *                         [_text, _etext) RX, [_rodata, _erodata) RO XN,
- *                         [_data, _end) RW XN, except the stack's guard
- *                         page arm64_boot_stack_guard: not mapped
+ *                         [_data, _end) RW XN, except the guard page
+ *                         below each CPU's stack (asm/stack.h): not mapped
  *     IOMAP_START + pa    the PL011 page, the GIC (distributor, CPU
  *                         interface or redistributors), the GED and
  *                         memory-hotplug registers: Device-nGnRnE, XN
@@ -130,12 +130,25 @@ static int boot_map_devices(pte_t *root)
 	return rc;
 }
 
+/* The kernel stacks [arm64_stacks, arm64_stacks_end): each slot's stack,
+ * RW XN, without the guard page below it (asm/stack.h). */
+static int boot_map_stacks(pte_t *root)
+{
+	int rc = 0;
+
+	for (int i = 0; i < STACK_NR_CPUS && !rc; i++) {
+		const char *lo = arm64_stacks + i * STACK_SLOT + BOOT_STACK_GUARD;
+
+		rc = boot_map_image(root, lo, lo + BOOT_STACK_SIZE, PROT_KERNEL_RW);
+	}
+	return rc;
+}
+
 /* Direct map of all RAM and the image with W^X into root; the page below
- * the kernel stack stays unmapped so an overflow faults (asm/stack.h). */
+ * each kernel stack stays unmapped so an overflow faults (asm/stack.h). */
 static int boot_map_kernel(pte_t *root)
 {
 	static struct boot_mem_range ram[BOOT_RAM_RANGES];
-	const char *guard_end = arm64_boot_stack_guard + BOOT_STACK_GUARD;
 	int n = boot_ram_ranges(ram, BOOT_RAM_RANGES), rc = 0;
 
 	for (int i = 0; i < n && !rc; i++)
@@ -146,9 +159,11 @@ static int boot_map_kernel(pte_t *root)
 	if (!rc)
 		rc = boot_map_image(root, _rodata, _erodata, PROT_KERNEL_RO);
 	if (!rc)
-		rc = boot_map_image(root, _data, arm64_boot_stack_guard, PROT_KERNEL_RW);
+		rc = boot_map_image(root, _data, arm64_stacks, PROT_KERNEL_RW);
 	if (!rc)
-		rc = boot_map_image(root, guard_end, _end, PROT_KERNEL_RW);
+		rc = boot_map_stacks(root);
+	if (!rc)
+		rc = boot_map_image(root, arm64_stacks_end, _end, PROT_KERNEL_RW);
 	if (!rc)
 		rc = boot_map_devices(root);
 	return rc;

@@ -71,7 +71,8 @@ static const void *arm64_acpi_map(phys_addr_t pa, size_t len)
 }
 
 /* Timer and power were found before the switch; report the timer, bring
- * up the GIC (interrupts stay masked until ged.c's initcall) and give
+ * up the GIC (interrupts stay masked until ged.c's initcall), register
+ * the CPUs (smp.c; kmain starts them next) and give
  * generic code the ACPI root (`acpi`: the SRAT for the DIMM window). */
 void arch_late_init(void)
 {
@@ -79,6 +80,7 @@ void arch_late_init(void)
 	       (unsigned long)arch_cycles_per_sec(), arm64_boot.vtimer_intid,
 	       fw_src_name[arm64_boot.vtimer_src]);
 	arm64_irq_init();
+	arm64_smp_init();
 	if (bootinfo.acpi_rsdp)
 		acpi_init_root(&acpi, bootinfo.acpi_rsdp, arm64_acpi_map);
 }

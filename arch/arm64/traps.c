@@ -27,6 +27,7 @@
 #include <pagoda/arch.h>
 #include <asm/ptrace.h>
 #include <asm/pgtable.h>
+#include <asm/smp.h>
 #include "arm64.h"
 
 struct exception_table_entry { unsigned long insn, fixup; };
@@ -38,8 +39,8 @@ extern const struct exception_table_entry __start___ex_table[], __stop___ex_tabl
 #define ESR_WNR          (1UL << 6)
 #define ESR_FSC(esr)     ((esr) & 0x3f)
 
-/* The last fault a fixup absorbed (one CPU, interrupts masked). */
-static struct fault_info arm64_last_fault;
+/* The last fault a fixup absorbed, per CPU (the probe reads its own). */
+static struct fault_info arm64_last_fault[STACK_NR_CPUS];
 
 int __arm64_probe_read64(unsigned long addr, u64 *val);
 int __arm64_probe_write64(unsigned long addr, u64 val);
@@ -66,17 +67,18 @@ static const struct exception_table_entry *search_ex_table(unsigned long pc)
 
 extern char arm64_exception_ret[], arm64_bad_stack_ret[];   /* entry.S */
 
-/* True if the frame record [fp, fp + 16) lies on the boot or the overflow
- * stack. */
+/* True if the frame record [fp, fp + 16) lies on this CPU's kernel stack
+ * or its overflow stack (asm/stack.h). */
 static bool backtrace_frame_ok(unsigned long fp)
 {
-	unsigned long boot = (unsigned long)arm64_boot_stack;
-	unsigned long ovf = (unsigned long)arm64_overflow_stack;
+	unsigned int cpu = arch_smp_processor_id() % STACK_NR_CPUS;
+	unsigned long lo = arm64_stack_lo[cpu];
+	unsigned long ovf = (unsigned long)arm64_overflow_stack + cpu * OVERFLOW_STACK_SIZE;
 
 	if (!IS_ALIGNED(fp, 16))
 		return false;
-	return (fp >= boot && fp + 16 <= (unsigned long)arm64_boot_stack_end) ||
-	       (fp >= ovf && fp + 16 <= (unsigned long)arm64_overflow_stack_end);
+	return (fp >= lo && fp + 16 <= lo + BOOT_STACK_SIZE) ||
+	       (fp >= ovf && fp + 16 <= ovf + OVERFLOW_STACK_SIZE);
 }
 
 /* Frame-pointer walk: each frame record is {previous fp, return address}.
@@ -130,9 +132,11 @@ static void do_abort(struct pt_regs *regs, u64 esr)
 		return;                 /* inside a vmemmap BBM window: retry */
 	fix = data ? search_ex_table(regs->elr) : NULL;
 	if (fix) {
-		arm64_last_fault.addr = regs->far;
-		arm64_last_fault.write = write;
-		arm64_last_fault.protection = (fsc >> 2) == 3;
+		struct fault_info *fi = &arm64_last_fault[arch_smp_processor_id() % STACK_NR_CPUS];
+
+		fi->addr = regs->far;
+		fi->write = write;
+		fi->protection = (fsc >> 2) == 3;
 		regs->elr = fix->fixup;
 		return;
 	}
@@ -167,10 +171,12 @@ void arm64_handle_exception(struct pt_regs *regs, int kind, int source)
  * on the kernel stack; regs->sp is the overflowed SP.  Never returns. */
 __noreturn void arm64_bad_stack_report(struct pt_regs *regs)
 {
-	static int depth;
-	unsigned long guard = (unsigned long)arm64_boot_stack_guard;
+	static int depth[STACK_NR_CPUS];
+	unsigned int cpu = arch_smp_processor_id() % STACK_NR_CPUS;
+	unsigned long lo = arm64_stack_lo[cpu], guard = lo - BOOT_STACK_GUARD;
+	unsigned long ovf = (unsigned long)arm64_overflow_stack + cpu * OVERFLOW_STACK_SIZE;
 
-	if (++depth > 1) {
+	if (++depth[cpu] > 1) {
 		printk("exception at pc %016lx while reporting a stack overflow\n",
 		       (unsigned long)regs->elr);
 		arch_halt();
@@ -179,9 +185,8 @@ __noreturn void arm64_bad_stack_report(struct pt_regs *regs)
 	printk("kernel stack overflow: sp %016lx far %016lx (guard page [%016lx, %016lx))\n",
 	       (unsigned long)regs->sp, (unsigned long)regs->far, guard,
 	       guard + BOOT_STACK_GUARD);
-	printk("boot stack [%016lx, %016lx)  overflow stack [%016lx, %016lx)\n",
-	       (unsigned long)arm64_boot_stack, (unsigned long)arm64_boot_stack_end,
-	       (unsigned long)arm64_overflow_stack, (unsigned long)arm64_overflow_stack_end);
+	printk("CPU %u stack [%016lx, %016lx)  overflow stack [%016lx, %016lx)\n", cpu,
+	       lo, lo + BOOT_STACK_SIZE, ovf, ovf + OVERFLOW_STACK_SIZE);
 	printk("ESR EC 0x%02lx: %s\n", (unsigned long)ESR_EC(regs->esr),
 	       ESR_EC(regs->esr) == EC_DABT_CUR ? "data abort" :
 	       ESR_EC(regs->esr) == EC_IABT_CUR ? "instruction abort" : "not an abort");
@@ -195,7 +200,7 @@ int arch_probe_read64(unsigned long addr, u64 *val, struct fault_info *fi)
 	int rc = __arm64_probe_read64(addr, val);
 
 	if (rc && fi)
-		*fi = arm64_last_fault;
+		*fi = arm64_last_fault[arch_smp_processor_id() % STACK_NR_CPUS];
 	return rc;
 }
 
@@ -204,6 +209,6 @@ int arch_probe_write64(unsigned long addr, u64 val, struct fault_info *fi)
 	int rc = __arm64_probe_write64(addr, val);
 
 	if (rc && fi)
-		*fi = arm64_last_fault;
+		*fi = arm64_last_fault[arch_smp_processor_id() % STACK_NR_CPUS];
 	return rc;
 }
