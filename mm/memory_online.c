@@ -25,6 +25,7 @@
 #include "mm/memory_hotplug.h"
 #include "mm/hotplug_internal.h"
 #include "mm/buddy.h"
+#include "mm/hugetlb.h"
 #include "mm/page_poison.h"
 #include "mm/vm_check.h"
 
@@ -171,6 +172,22 @@ static unsigned long mhp_first_busy(unsigned long start, unsigned long end)
 	return end;
 }
 
+/* The first pfn of [start, end) inside an in-use huge page (what makes
+ * dissolve_free_huge_pages() refuse), or end.  Steps by the smallest huge
+ * page: hugetlb_page_head() finds a larger one from any of its pfns. */
+static unsigned long mhp_first_busy_huge(unsigned long start, unsigned long end)
+{
+	const unsigned long step = 1UL << hstates[0].order;
+
+	for (unsigned long pfn = start; pfn < end; pfn = ALIGN_DOWN(pfn, step) + step) {
+		const struct page *head = hugetlb_page_head(pfn);
+
+		if (head && head->refcount)
+			return pfn;
+	}
+	return end;
+}
+
 /* Take every free block of [start, end) off zone z's lists.  Zone lock held. */
 static void mhp_take_free_blocks_locked(struct zone *z, unsigned long start, unsigned long end)
 {
@@ -194,7 +211,7 @@ int offline_memory_block(unsigned long nr, unsigned long *busy_pfn)
 	if (!ms || !(ms->state & SECTION_ONLINE))
 		return -EINVAL;
 	if (dissolve_free_huge_pages(usable, end)) {
-		*busy_pfn = mhp_first_busy(usable, end);
+		*busy_pfn = mhp_first_busy_huge(usable, end);
 		return -EBUSY;
 	}
 	mhp_lock();
