@@ -287,6 +287,17 @@ int pseudofs_write(const char *path, const char *val)
 	return f.store(val, f.priv) ? -1 : 0;
 }
 
+int pseudofs_read(const char *path, struct seq *s)
+{
+	struct pseudo_file f;
+
+	if (!pseudofs_lookup(path, &f))
+		return -ENOENT;
+	if (!f.show)
+		return -EPERM;
+	return f.show(s, f.priv);
+}
+
 /* `cat PATH`: run show() into the static buffer and print it. */
 static int pseudofs_cmd_cat(int argc, char **argv)
 {

@@ -30,6 +30,11 @@ void pseudofs_unregister_dir(const char *dir);
  * read-only path print one "error: " line.  Returns 0 or non-zero. */
 int pseudofs_write(const char *path, const char *val);
 
+/* Print path's contents into s as `cat` would, printing nothing else: 0,
+ * -ENOENT (no such file), -EPERM (write-only) or what show() returned.
+ * For in-kernel tests that compare a file before and after. */
+int pseudofs_read(const char *path, struct seq *s);
+
 /* A family of directories PARENT/PREFIXN (N decimal, no leading zeros),
  * each holding the same attribute files, resolved on demand instead of
  * registered one by one (memoryN/ for thousands of memory blocks):
