@@ -1,4 +1,5 @@
-/* GDT and TSS for the boot CPU.
+/* GDT and TSS, one of each per CPU (a TSS descriptor goes busy on ltr, so
+ * CPUs cannot share one; each has its own IST stacks as well).
  *
  *   selector  descriptor
  *   0x00      null
@@ -13,6 +14,7 @@
 #include <asm/cpu.h>
 #include <asm/boot.h>
 #include <asm/desc.h>
+#include <asm/percpu.h>
 
 struct tss {
 	u32 reserved0;
@@ -25,9 +27,9 @@ struct tss {
 } __packed;
 BUILD_BUG_ON(sizeof(struct tss) != 104);
 
-static struct tss boot_tss __aligned(16);
-static u8 ist_stacks[IST_COUNT][IST_STACK_SIZE] __aligned(16);
-static u64 gdt[5] __aligned(16);
+static struct tss cpu_tss[NR_CPUS] __aligned(16);
+static u8 ist_stacks[NR_CPUS][IST_COUNT][IST_STACK_SIZE] __aligned(16);
+static u64 cpu_gdt[NR_CPUS][5] __aligned(16);
 
 struct desc_ptr {
 	u16 limit;
@@ -44,18 +46,22 @@ static void gdt_set_tss(u64 *d, u64 base, u32 limit)
 	d[1] = base >> 32;
 }
 
-/* Load the kernel GDT and TSS and reload every segment register. */
-void gdt_init(void)
+/* Load this CPU's GDT and TSS (cpu: its logical id) and reload every
+ * segment register but %gs (whose base is the per-CPU block). */
+void gdt_init(unsigned int cpu)
 {
+	u64 *gdt = cpu_gdt[cpu];
+	struct tss *tss = &cpu_tss[cpu];
+
 	gdt[0] = 0;
 	gdt[1] = 0x00af9a000000ffffUL;                 /* KERNEL_CS */
 	gdt[2] = 0x00cf92000000ffffUL;                 /* KERNEL_DS */
 	for (int i = 0; i < IST_COUNT; i++)
-		boot_tss.ist[i] = (u64)ist_stacks[i] + IST_STACK_SIZE;
-	boot_tss.iomap_base = sizeof(boot_tss);        /* no I/O bitmap */
-	gdt_set_tss(&gdt[3], (u64)&boot_tss, sizeof(boot_tss) - 1);
+		tss->ist[i] = (u64)ist_stacks[cpu][i] + IST_STACK_SIZE;
+	tss->iomap_base = sizeof(*tss);                /* no I/O bitmap */
+	gdt_set_tss(&gdt[3], (u64)tss, sizeof(*tss) - 1);
 
-	struct desc_ptr gdtr = { sizeof(gdt) - 1, (u64)gdt };
+	struct desc_ptr gdtr = { sizeof(cpu_gdt[0]) - 1, (u64)gdt };
 	asm volatile("lgdt %0\n\t"
 		     "pushq %1\n\t"
 		     "leaq 1f(%%rip), %%rax\n\t"
@@ -70,9 +76,10 @@ void gdt_init(void)
 		     : "rax", "memory");
 }
 
-/* [lo, hi) of IST stack ist (1-based) for the backtrace bounds check. */
+/* [lo, hi) of this CPU's IST stack ist (1-based), for the backtrace
+ * bounds check. */
 void gdt_ist_stack(int ist, unsigned long *lo, unsigned long *hi)
 {
-	*lo = (unsigned long)ist_stacks[ist - 1];
+	*lo = (unsigned long)ist_stacks[smp_processor_id()][ist - 1];
 	*hi = *lo + IST_STACK_SIZE;
 }

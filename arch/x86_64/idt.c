@@ -41,7 +41,14 @@ static u8 idt_ist_for(int v)
 	}
 }
 
-/* Fill and load the IDT. */
+/* Load the IDT on this CPU (every CPU shares the one table). */
+void idt_load(void)
+{
+	struct { u16 limit; u64 base; } __packed idtr = { sizeof(idt) - 1, (u64)idt };
+	asm volatile("lidt %0" : : "m"(idtr));
+}
+
+/* Fill and load the IDT (boot CPU). */
 void idt_init(void)
 {
 	for (int v = 0; v < NR_VECTORS; v++) {
@@ -53,6 +60,5 @@ void idt_init(void)
 			.off_hi = h >> 32,
 		};
 	}
-	struct { u16 limit; u64 base; } __packed idtr = { sizeof(idt) - 1, (u64)idt };
-	asm volatile("lidt %0" : : "m"(idtr));
+	idt_load();
 }

@@ -9,24 +9,28 @@
  *                        vectors and fully masked (a spurious IRQ 7/15
  *                        still lands here and is ignored)
  *            0x30..0x3f  one per arch_irq_request(), in request order
+ *            0xfc        the Pagoda IPI (X86_IPI_VECTOR) -> smp_ipi_handler()
  *            0xff        local APIC spurious vector (no EOI)
  *
  * The IO-APIC (address, first GSI) and the ISA IRQ -> GSI overrides come
- * from the MADT ("APIC"); MMIO is reached through the direct map, which
- * covers the low 4 GiB.  One CPU: the destination is the boot CPU.
- * /proc/interrupts counts each routed GSI and the spurious ones (Linux's
- * format), so a level interrupt that is never acknowledged shows up as a
- * count that runs away. */
+ * from the MADT ("APIC", madt.c); MMIO is reached through the direct map,
+ * which covers the low 4 GiB.  Device interrupts go to the boot CPU only
+ * (destination: its APIC ID); the other CPUs take IPIs.  The local APIC
+ * itself is apic.c's.  /proc/interrupts counts each routed GSI, the IPIs
+ * per CPU and the spurious ones (Linux's format), so a level interrupt
+ * that is never acknowledged shows up as a count that runs away. */
 #include <pagoda/kernel.h>
 #include <pagoda/arch.h>
 #include <pagoda/acpi.h>
 #include <pagoda/irq.h>
 #include <pagoda/pseudofs.h>
 #include <pagoda/seq.h>
+#include <pagoda/smp.h>
 #include <asm/vmparam.h>
 #include <asm/io.h>
 #include <asm/cpu.h>
 #include <asm/ptrace.h>
+#include <asm/percpu.h>
 #include "arch/x86_64/irq.h"
 
 #define PIC1_CMD 0x20
@@ -36,17 +40,6 @@
 #define PIC_VECTOR_BASE  0x20
 #define IRQ_VECTOR_BASE  0x30
 #define IRQ_MAX_HANDLERS 16
-#define SPURIOUS_VECTOR  0xff
-
-#define MSR_APIC_BASE    0x1b
-#define APIC_BASE_X2APIC (1 << 10)
-#define APIC_BASE_ENABLE (1 << 11)
-#define APIC_ID          0x20
-#define APIC_TPR         0x80
-#define APIC_EOI         0xb0
-#define APIC_SVR         0xf0
-#define APIC_SVR_ENABLE  (1 << 8)
-#define X2APIC_MSR(reg)  (0x800 + ((reg) >> 4))
 
 #define IOAPIC_REGSEL    0x00
 #define IOAPIC_WIN       0x10
@@ -56,8 +49,6 @@
 #define REDIR_LEVEL      (1 << 15)
 #define REDIR_MASKED     (1 << 16)
 
-#define MADT_LAPIC_ADDR  36          /* u32 after the header */
-#define MADT_ENTRIES     44
 #define MADT_IOAPIC      1
 #define MADT_ISO         2
 #define MPS_POLARITY(f)  ((f) & 3)   /* 0 bus default, 1 high, 3 low */
@@ -73,33 +64,30 @@ struct irq_slot {
 };
 
 static struct {
-	volatile u8 *lapic;          /* NULL in x2APIC mode */
-	bool x2apic;
-	u32 apic_id;
+	u32 apic_id;                 /* the boot CPU's: every route's destination */
 	volatile u32 *ioapic;
 	u32 ioapic_gsi_base, ioapic_nr;
 	struct irq_slot slot[IRQ_MAX_HANDLERS];
 	unsigned nr_slots;
-	u64 spurious;
 	struct { bool valid; u32 gsi; u16 flags; } iso[16];   /* ISA IRQ overrides */
 } x86irq;
 
 void arch_irq_enable(void)  { asm volatile("sti" : : : "memory"); }
 void arch_irq_disable(void) { asm volatile("cli" : : : "memory"); }
 
-static u32 lapic_read(u32 reg)
+/* RFLAGS (IF is bit 9), then interrupts off. */
+unsigned long arch_irq_save(void)
 {
-	if (x86irq.x2apic)
-		return (u32)rdmsr(X2APIC_MSR(reg));
-	return mmio_read32(x86irq.lapic + reg);
+	unsigned long flags;
+
+	asm volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	return flags;
 }
 
-static void lapic_write(u32 reg, u32 v)
+/* Back to the RFLAGS arch_irq_save() returned (IF on only if it was). */
+void arch_irq_restore(unsigned long flags)
 {
-	if (x86irq.x2apic)
-		wrmsr(X2APIC_MSR(reg), v);
-	else
-		mmio_write32(x86irq.lapic + reg, v);
+	asm volatile("pushq %0; popfq" : : "r"(flags) : "memory", "cc");
 }
 
 static u32 ioapic_read(u32 reg)
@@ -129,26 +117,8 @@ static void pic_disable(void)
 	outb(PIC2_DATA, 0xff);
 }
 
-/* Enable the boot CPU's local APIC (xAPIC MMIO or x2APIC MSRs, whichever
- * the firmware left on), accept every priority. */
-static void lapic_init(phys_addr_t madt_addr)
-{
-	u64 base = rdmsr(MSR_APIC_BASE);
-
-	if (!(base & APIC_BASE_ENABLE))
-		wrmsr(MSR_APIC_BASE, base |= APIC_BASE_ENABLE);
-	x86irq.x2apic = base & APIC_BASE_X2APIC;
-	if (!x86irq.x2apic) {
-		phys_addr_t pa = madt_addr ? madt_addr : (base & ~0xfffULL);
-		x86irq.lapic = __va(pa);
-	}
-	x86irq.apic_id = x86irq.x2apic ? lapic_read(APIC_ID) : lapic_read(APIC_ID) >> 24;
-	lapic_write(APIC_TPR, 0);
-	lapic_write(APIC_SVR, APIC_SVR_ENABLE | SPURIOUS_VECTOR);
-}
-
 /* One MADT entry: remember the first IO-APIC and the ISA overrides. */
-static void irq_madt_entry(const u8 *e)
+static void irq_madt_entry(const u8 *e, void *ctx)
 {
 	u32 v32;
 	u16 v16;
@@ -166,43 +136,24 @@ static void irq_madt_entry(const u8 *e)
 	}
 }
 
-/* Walk the MADT: local APIC address, IO-APIC, overrides.  0 or -ENOENT. */
-static int irq_parse_madt(phys_addr_t *lapic_pa)
-{
-	const struct acpi_sdt_header *h =
-		acpi_map_table(&acpi, acpi_find_table(&acpi, "APIC", 0), "APIC");
-	const u8 *b = (const u8 *)h;
-	u32 v32;
-
-	if (!h || h->length < MADT_ENTRIES)
-		return -ENOENT;
-	memcpy(&v32, b + MADT_LAPIC_ADDR, 4);
-	*lapic_pa = v32;
-	for (u32 off = MADT_ENTRIES; off + 2 <= h->length && b[off + 1] >= 2; off += b[off + 1]) {
-		if (off + b[off + 1] > h->length)
-			break;
-		irq_madt_entry(b + off);
-	}
-	return x86irq.ioapic ? 0 : -ENOENT;
-}
-
 int x86_irq_init(void)
 {
 	phys_addr_t lapic_pa = 0;
 
 	pic_disable();
-	if (!acpi.map || irq_parse_madt(&lapic_pa)) {
+	if (x86_madt_walk(irq_madt_entry, NULL, &lapic_pa) || !x86irq.ioapic) {
 		printk("irq: no IO-APIC in the MADT, external interrupts off\n");
 		return -ENOENT;
 	}
-	lapic_init(lapic_pa);
+	apic_init_boot(lapic_pa);
+	x86irq.apic_id = apic_id();
 	x86irq.ioapic_nr = ((ioapic_read(IOAPIC_VER) >> 16) & 0xff) + 1;
 	for (u32 i = 0; i < x86irq.ioapic_nr; i++)
 		ioapic_write(IOAPIC_REDIR(i), REDIR_MASKED);
 	printk("irq: IO-APIC at 0x%lx GSI %u-%u, %s %u, 8259s masked\n",
 	       (unsigned long)__pa((void *)x86irq.ioapic), x86irq.ioapic_gsi_base,
 	       x86irq.ioapic_gsi_base + x86irq.ioapic_nr - 1,
-	       x86irq.x2apic ? "x2APIC ID" : "local APIC ID", x86irq.apic_id);
+	       apic_is_x2apic() ? "x2APIC ID" : "local APIC ID", x86irq.apic_id);
 	return 0;
 }
 
@@ -252,31 +203,52 @@ void x86_irq(struct pt_regs *regs)
 {
 	u64 v = regs->vector;
 
-	if (v == SPURIOUS_VECTOR || (v >= PIC_VECTOR_BASE && v < IRQ_VECTOR_BASE)) {
-		x86irq.spurious++;          /* no EOI for these */
+	if (v == X86_SPURIOUS_VECTOR || (v >= PIC_VECTOR_BASE && v < IRQ_VECTOR_BASE)) {
+		this_cpu()->spurious++;     /* no EOI for these */
 		return;
 	}
-	if (v >= IRQ_VECTOR_BASE && v < IRQ_VECTOR_BASE + x86irq.nr_slots) {
+	if (v == X86_IPI_VECTOR) {
+		this_cpu()->ipi_count++;
+		smp_ipi_handler();
+	} else if (v >= IRQ_VECTOR_BASE && v < IRQ_VECTOR_BASE + x86irq.nr_slots) {
 		struct irq_slot *s = &x86irq.slot[v - IRQ_VECTOR_BASE];
 		s->count++;
 		s->fn(s->arg);
 	} else {
-		x86irq.spurious++;
+		this_cpu()->spurious++;
 	}
-	lapic_write(APIC_EOI, 0);
+	apic_eoi();
 }
 
-/* /proc/interrupts as Linux prints it on x86 (one CPU): GSI, count, chip,
- * pin and flow (fasteoi for level, edge), the handler's name; then SPU. */
+/* /proc/interrupts as Linux prints it on x86: a column per online CPU;
+ * GSI, counts (device interrupts all go to CPU 0), chip, pin and flow
+ * (fasteoi for level, edge), the handler's name; then the function-call
+ * IPIs (CAL) and the spurious interrupts (SPU) of each CPU. */
 static int interrupts_show(struct seq *s, void *priv)
 {
-	seq_printf(s, "%11s\n", "CPU0");
+	char name[8];
+
+	for_each_online_cpu(c) {
+		ksnprintf(name, sizeof(name), "CPU%u", c);
+		seq_printf(s, c == 0 ? "%11s" : " %10s", name);
+	}
+	seq_printf(s, "\n");
 	for (unsigned i = 0; i < x86irq.nr_slots; i++) {
 		const struct irq_slot *q = &x86irq.slot[i];
-		seq_printf(s, "%4u: %10lu   IO-APIC %4u-%-8s %s\n", q->gsi, q->count, q->gsi,
-			   q->level ? "fasteoi" : "edge", q->name);
+		seq_printf(s, "%4u:", q->gsi);
+		for_each_online_cpu(c)
+			seq_printf(s, " %10lu", c == 0 ? q->count : 0UL);
+		seq_printf(s, "   IO-APIC %4u-%-8s %s\n", q->gsi, q->level ? "fasteoi" : "edge",
+			   q->name);
 	}
-	seq_printf(s, "%4s: %10lu   Spurious interrupts\n", "SPU", (unsigned long)x86irq.spurious);
+	seq_printf(s, "%4s:", "CAL");
+	for_each_online_cpu(c)
+		seq_printf(s, " %10lu", (unsigned long)x86_percpu[c].ipi_count);
+	seq_printf(s, "   Function call interrupts\n");
+	seq_printf(s, "%4s:", "SPU");
+	for_each_online_cpu(c)
+		seq_printf(s, " %10lu", (unsigned long)x86_percpu[c].spurious);
+	seq_printf(s, "   Spurious interrupts\n");
 	return 0;
 }
 PSEUDO_FILE("/proc/interrupts", interrupts_show, NULL);

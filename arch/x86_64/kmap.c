@@ -6,7 +6,9 @@
  *                                         the image [_text, _end), 4 KiB pages:
  *        [_text,   _etext)    RX
  *        [_rodata, _erodata)  R  NX
- *        [_data,   _end)      RW NX, except boot_stack_guard (not present)
+ *        [_data,   _end)      RW NX, except the stack guard pages (not
+ *                             present): boot_stack_guard, one per
+ *                             secondary stack (percpu.c)
  *
  * The boot identity map is not carried over.  Every other kernel_pgd slot
  * is free for mm/ (vmemmap), which extends these tables through arch_pgd(). */
@@ -16,6 +18,7 @@
 #include <asm/pgtable.h>
 #include <asm/cpu.h>
 #include <asm/boot.h>
+#include <asm/percpu.h>
 
 #define KIMG_PT_PAGES (KIMAGE_MAX_SIZE / (PAGE_SIZE * PT_ENTRIES))
 
@@ -48,15 +51,13 @@ static enum pgprot kmap_prot(unsigned long va)
 static void kmap_image(void)
 {
 	unsigned long start = (unsigned long)_text, end = (unsigned long)_end;
-	unsigned long guard = (unsigned long)boot_stack_guard;
-
 	KASSERT(IS_ALIGNED(start, SZ_2M) && end - start <= KIMAGE_MAX_SIZE,
 		"image [0x%lx, 0x%lx)", start, end);
 	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
 		unsigned long i = (va - start) >> PAGE_SHIFT;
 		pte_t *pt = kimg_pt[i / PT_ENTRIES];
 
-		if (va != guard)
+		if (x86_stack_guard_cpu(va) < 0)
 			pt[i % PT_ENTRIES] = pte_mk_leaf(arch_kimage_pa((void *)va), 0,
 							 kmap_prot(va));
 		if (i % PT_ENTRIES == 0)

@@ -14,11 +14,12 @@
  *     [<RIP>]   the faulting instruction
  *     [<...>]   its callers
  *
- * A stack overflow runs into boot_stack_guard (unmapped): the #PF cannot
- * be pushed on that stack, so the CPU raises #DF, which runs on its own IST
- * stack (gdt.c); the walk accepts frames on the boot and IST stacks.
- * A fault while reporting a fault would recurse; the second level prints
- * one line and stops the CPU. */
+ * A stack overflow runs into the stack's guard page (unmapped; boot_stack_guard
+ * on CPU 0, percpu.c's on the others): the #PF cannot be pushed on that
+ * stack, so the CPU raises #DF, which runs on its own IST stack (gdt.c); the
+ * walk accepts frames on this CPU's kernel and IST stacks.  A fault while
+ * reporting a fault would recurse; the second level (per CPU) prints one
+ * line and stops the CPU. */
 #include <pagoda/kernel.h>
 #include <pagoda/arch.h>
 #include <asm/vmparam.h>
@@ -27,6 +28,7 @@
 #include <asm/desc.h>
 #include <asm/ptrace.h>
 #include <asm/extable.h>
+#include <asm/percpu.h>
 
 static const char *const exc_names[32] = {
 	[0] = "#DE divide error",          [1] = "#DB debug",
@@ -43,12 +45,10 @@ static const char *const exc_names[32] = {
 	[29] = "#VC VMM communication",    [30] = "#SX security",
 };
 
-static int exc_depth;
-
 /* True if [p, p + 16) lies on one of the kernel's stacks. */
 static bool backtrace_frame_ok(unsigned long p)
 {
-	unsigned long lo = (unsigned long)boot_stack, hi = (unsigned long)boot_stack_top;
+	unsigned long lo = this_cpu()->stack_lo, hi = this_cpu()->stack_hi;
 
 	if (p & 7)
 		return false;
@@ -102,9 +102,11 @@ static void exc_report(const struct pt_regs *r)
 		printk("  %s access to 0x%016lx: %s\n",
 		       r->error & 2 ? "write" : (r->error & 16 ? "instruction fetch" : "read"),
 		       read_cr2(), r->error & 1 ? "protection violation" : "page not present");
-	unsigned long guard = (unsigned long)boot_stack_guard;
-	if (read_cr2() - guard < PAGE_SIZE && (r->vector == 8 || r->vector == 14))
+	int guard_cpu = x86_stack_guard_cpu(read_cr2());
+	if (guard_cpu == 0 && (r->vector == 8 || r->vector == 14))
 		printk("  kernel stack overflow: CR2 is in the boot stack's guard page\n");
+	else if (guard_cpu > 0 && (r->vector == 8 || r->vector == 14))
+		printk("  kernel stack overflow: CR2 is in CPU %d's stack guard page\n", guard_cpu);
 	printk("RIP: %04lx:%016lx RSP: %04lx:%016lx RFLAGS: %08lx\n",
 	       r->cs, r->rip, r->ss, r->rsp, r->rflags);
 	printk("CR2: %016lx CR3: %016lx CR4: %016lx\n", read_cr2(), read_cr3(), read_cr4());
@@ -120,7 +122,7 @@ void x86_exception(struct pt_regs *regs)
 {
 	if ((regs->vector == 14 || regs->vector == 13) && extable_fixup(regs))
 		return;
-	if (++exc_depth > 1) {
+	if (++this_cpu()->exc_depth > 1) {
 		printk("CPU exception %lu at 0x%lx while handling an exception\n",
 		       regs->vector, regs->rip);
 		arch_halt();

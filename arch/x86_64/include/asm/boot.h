@@ -27,10 +27,12 @@ extern char _bss[], _ebss[], _end[];
 
 /* Arch setup steps, in the order x86_start() runs them. */
 void uart_init(void);
-void gdt_init(void);
+void gdt_init(unsigned int cpu);          /* this CPU's GDT and TSS */
 void idt_init(void);
+void idt_load(void);                      /* secondaries: the boot CPU's IDT */
 void kmap_init(void);
 void tsc_calibrate(void);
 void x86_acpi_init(phys_addr_t rsdp);      /* power.c */
+void x86_trampoline_reserve(void);        /* smp.c: low pages for the APs */
 #endif
 #endif

@@ -1,7 +1,10 @@
-/* x86_64 TLB maintenance for kernel mappings.
+/* x86_64 TLB maintenance for kernel mappings (arch/x86_64/tlbflush.c).
  * flush_tlb_kernel_range: INVLPG per page for [start, end), or a full flush
  * (CR4.PGE toggle, which also drops global entries) above
- * TLB_FLUSH_ALL_THRESHOLD pages.  Counted in /proc/vmstat. */
+ * TLB_FLUSH_ALL_THRESHOLD pages; then, with more than one CPU online, one
+ * shootdown (IPI to every other online CPU, wait for their acks).  On
+ * return no CPU holds the old translations.  Counted in /proc/vmstat.
+ * Never call with an irqsave lock held (the wait could deadlock). */
 #ifndef ASM_TLBFLUSH_H
 #define ASM_TLBFLUSH_H
 #include <pagoda/types.h>

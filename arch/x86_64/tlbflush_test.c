@@ -1,0 +1,305 @@
+/* x86_64 TLB shootdown, watched from another CPU (selftests), and what a
+ * kernel flush costs with the CPUs online (bench tlb).
+ *
+ *   CPU 0 (selftest)                         reader CPU r (smp_run_on)
+ *   map SHOOT_VA + [0, n) -> frame A
+ *                                            read every page: A    (TLB filled)
+ *   PTEs := frame B, INVLPG on CPU 0 only
+ *   (CPU 0 reads B)                          read every page: A    stale: r was
+ *                                                                  never told
+ *   the operation under test:
+ *     flush_tlb_kernel_range | pgwalk_remap_batch (8 or 64 entries) |
+ *     flush_tlb_all          (each: local flush + one shootdown)
+ *                                            read every page: B    fresh
+ *
+ * QEMU's TCG keeps a software TLB per vCPU and never invalidates another
+ * vCPU's on a PTE store, as hardware, so the middle read is stale unless
+ * something sent r an invalidation: the selftest shows the stale read and
+ * that the shootdown ends it.  Each operation must be exactly one
+ * shootdown: nr_tlb_remote_flush + 1 and nr_tlb_remote_flush_received +
+ * (online CPUs - 1), and the sender's local counters as on one CPU.  With
+ * one CPU online there is nobody to shoot down: the tests say so and
+ * check nothing.  Scratch tables and frames are this file's bss. */
+#include <pagoda/kernel.h>
+#include <pagoda/arch.h>
+#include <pagoda/selftest.h>
+#include <pagoda/smp.h>
+#include <pagoda/time.h>
+#include <pagoda/vmstat.h>
+#include <asm/vmparam.h>
+#include <asm/pgtable.h>
+#include <asm/tlbflush.h>
+#include <asm/cpu.h>
+#include <asm/io.h>
+#include "mm/pgwalk.h"
+
+/* 4 MiB above kernel/tlbflush_test.c's scratch pages: a PTE table of its own. */
+#define SHOOT_VA        (TLB_SELFTEST_VA + 4 * SZ_1M)
+#define SHOOT_WORD_A    0xa5a5a5a5a5a5a5a5ULL
+#define SHOOT_WORD_B    0x5b5b5b5b5b5b5b5bULL
+#define SHOOT_MAX_PAGES 64
+#define SHOOT_WAIT_MS   5000             /* a phase that takes longer failed */
+
+static u64 shoot_frame[2][PAGE_SIZE / 8] __aligned(PAGE_SIZE);
+static u8 shoot_tables[PT_LEVELS - 1][PAGE_SIZE] __aligned(PAGE_SIZE);
+static int shoot_tables_used;
+
+/* The reader's side of the protocol: phase 2k: CPU 0's turn; 2k+1: read k done. */
+static struct {
+	unsigned long n;
+	volatile int phase;
+	volatile bool abort;
+	u64 first[3];                /* word of page 0 at read k */
+	bool uniform[3];             /* every page read the same word */
+} shoot;
+
+static phys_addr_t shoot_table_alloc(void)
+{
+	if (shoot_tables_used == PT_LEVELS - 1)
+		return 0;
+	return arch_kimage_pa(shoot_tables[shoot_tables_used++]);
+}
+
+static unsigned long shoot_va(unsigned long k) { return SHOOT_VA + k * PAGE_SIZE; }
+static phys_addr_t shoot_pa(int f) { return arch_kimage_pa(shoot_frame[f]); }
+static u64 shoot_read(unsigned long k) { return *(volatile u64 *)shoot_va(k); }
+static u64 shoot_ev(enum vm_event_item i) { return vm_events[i]; }
+
+/* Wait until shoot.phase >= phase (or abort); false after SHOOT_WAIT_MS. */
+static bool shoot_wait(int phase)
+{
+	u64 t0 = arch_cycles(), limit = arch_cycles_per_sec() / 1000 * SHOOT_WAIT_MS;
+
+	while (shoot.phase < phase && !shoot.abort)
+		if (arch_cycles() - t0 > limit)
+			return false;
+		else
+			cpu_relax();
+	return !shoot.abort;
+}
+
+/* Reader (thread context on CPU r, interrupts on): three reads of pages
+ * [0, n), each after CPU 0 moved the phase on. */
+static void shoot_reader(struct cpu_work *w)
+{
+	for (int k = 0; k < 3; k++) {
+		if (!shoot_wait(2 * k))
+			break;
+		shoot.first[k] = shoot_read(0);
+		shoot.uniform[k] = true;
+		for (unsigned long i = 1; i < shoot.n; i++)
+			shoot.uniform[k] &= shoot_read(i) == shoot.first[k];
+		shoot.phase = 2 * k + 1;
+	}
+	w->result = 0;
+}
+
+/* Map pages [0, n) to frame A (tables stay for the next test).  False if
+ * a mapping failed. */
+static bool shoot_map(unsigned long n)
+{
+	shoot_frame[0][0] = SHOOT_WORD_A;
+	shoot_frame[1][0] = SHOOT_WORD_B;
+	for (unsigned long k = 0; k < n; k++)
+		if (pgwalk_map_page(shoot_va(k), shoot_pa(0), PROT_KERNEL_RW, shoot_table_alloc))
+			return false;
+	return true;
+}
+
+static void shoot_unmap(unsigned long n)
+{
+	phys_addr_t old;
+
+	for (unsigned long k = 0; k < n; k++)
+		pgwalk_unmap_page(shoot_va(k), &old);
+}
+
+/* Point pages [0, n) at frame B and invalidate on this CPU only. */
+static void shoot_retarget_local(unsigned long n)
+{
+	for (unsigned long k = 0; k < n; k++) {
+		*(volatile pte_t *)pgwalk_pte(shoot_va(k)) =
+			pte_mk_leaf(shoot_pa(1), 0, PROT_KERNEL_RW);
+		invlpg(shoot_va(k));
+	}
+}
+
+enum shoot_op { SHOOT_RANGE, SHOOT_BATCH, SHOOT_ALL };
+static const char *const shoot_op_name[] = {
+	[SHOOT_RANGE] = "flush_tlb_kernel_range", [SHOOT_BATCH] = "pgwalk_remap_batch",
+	[SHOOT_ALL] = "flush_tlb_all",
+};
+
+/* The operation under test on pages [0, n): each is one local flush and
+ * one shootdown.  The batch rewrites the PTEs (already B) through
+ * arch_set_ptes_batch, as HVO does. */
+static void shoot_do(enum shoot_op op, unsigned long n)
+{
+	static struct pgwalk_remap r[SHOOT_MAX_PAGES];
+
+	if (op == SHOOT_RANGE) {
+		flush_tlb_kernel_range(shoot_va(0), shoot_va(n));
+	} else if (op == SHOOT_BATCH) {
+		for (unsigned long k = 0; k < n; k++)
+			r[k] = (struct pgwalk_remap){ .va = shoot_va(k), .pa = shoot_pa(1),
+						      .prot = PROT_KERNEL_RW };
+		pgwalk_remap_batch(r, n);
+	} else {
+		flush_tlb_all();
+	}
+}
+
+/* Counters an operation moves, as deltas. */
+struct shoot_counts { u64 remote, received, one, all; };
+
+static struct shoot_counts shoot_counts_now(void)
+{
+	return (struct shoot_counts){
+		shoot_ev(NR_TLB_REMOTE_FLUSH), shoot_ev(NR_TLB_REMOTE_FLUSH_RECEIVED),
+		shoot_ev(NR_TLB_LOCAL_FLUSH_ONE), shoot_ev(NR_TLB_LOCAL_FLUSH_ALL) };
+}
+
+/* The protocol of the header with a reader on cpu: map, read A, retarget
+ * with a local flush only, read, op, read; *d = op's counter deltas.
+ * False if the mapping failed or the reader did not keep up. */
+static bool shoot_run(unsigned int cpu, enum shoot_op op, unsigned long n, struct shoot_counts *d)
+{
+	struct cpu_work w = { .fn = shoot_reader };
+	struct shoot_counts c0, c1;
+	bool ok;
+
+	shoot.n = n;
+	shoot.phase = 0;
+	shoot.abort = false;
+	for (int k = 0; k < 3; k++)
+		shoot.first[k] = 0, shoot.uniform[k] = false;
+	if (!shoot_map(n))
+		return false;
+	if (smp_run_on(cpu, &w)) {
+		shoot_unmap(n);
+		return false;
+	}
+	ok = shoot_wait(1);
+	if (ok) {
+		shoot_retarget_local(n);
+		shoot.phase = 2;
+		ok = shoot_wait(3);
+	}
+	if (ok) {
+		c0 = shoot_counts_now();
+		shoot_do(op, n);
+		c1 = shoot_counts_now();
+		*d = (struct shoot_counts){ c1.remote - c0.remote, c1.received - c0.received,
+					    c1.one - c0.one, c1.all - c0.all };
+		shoot.phase = 4;
+		ok = shoot_wait(5);
+	}
+	shoot.abort = !ok;
+	smp_work_wait(&w);
+	shoot_unmap(n);
+	return ok;
+}
+
+static unsigned int shoot_reader_cpu(void)
+{
+	for_each_online_cpu(c)
+		if (c != smp_processor_id())
+			return c;
+	return smp_processor_id();
+}
+
+static const char *shoot_word(u64 w)
+{
+	return w == SHOOT_WORD_A ? "A" : w == SHOOT_WORD_B ? "B" : "?";
+}
+
+/* One test: op on n pages, stale read before it, fresh after it, exactly
+ * one shootdown; the sender's local counters move by one/all. */
+static void shoot_test(bool *__st_failed, enum shoot_op op, unsigned long n, u64 one, u64 all)
+{
+	unsigned int cpu = shoot_reader_cpu();
+	struct shoot_counts d = { 0 };
+
+	if (cpu == smp_processor_id()) {
+		printk("# %s: one CPU online, no other TLB to shoot down: nothing checked\n",
+		       shoot_op_name[op]);
+		return;
+	}
+	EXPECT(shoot_run(cpu, op, n, &d));
+	printk("# %s, %lu pages: CPU %u read %s, %s without a shootdown, %s after it; "
+	       "remote flushes +%lu, received +%lu\n", shoot_op_name[op], n, cpu,
+	       shoot_word(shoot.first[0]), shoot_word(shoot.first[1]), shoot_word(shoot.first[2]),
+	       (unsigned long)d.remote, (unsigned long)d.received);
+	EXPECT(shoot.first[0] == SHOOT_WORD_A && shoot.uniform[0]);
+	EXPECT(shoot.first[1] == SHOOT_WORD_A && shoot.uniform[1]);     /* stale */
+	EXPECT(shoot.first[2] == SHOOT_WORD_B && shoot.uniform[2]);     /* shot down */
+	EXPECT(d.remote == 1);
+	EXPECT(d.received == num_online_cpus() - 1);
+	EXPECT(d.one == one && d.all == all);
+}
+
+/* A 3-page range (INVLPG each, on every CPU). */
+SELFTEST(x86_shootdown_range)
+{
+	shoot_test(__st_failed, SHOOT_RANGE, 3, 3, 0);
+}
+
+/* An HVO-sized batch of 8 entries (INVLPG each, remote side through the
+ * batch's get()). */
+SELFTEST(x86_shootdown_batch)
+{
+	shoot_test(__st_failed, SHOOT_BATCH, 8, 8, 0);
+}
+
+/* A batch of 64 > TLB_FLUSH_ALL_THRESHOLD: one full flush everywhere. */
+SELFTEST(x86_shootdown_batch_all)
+{
+	shoot_test(__st_failed, SHOOT_BATCH, SHOOT_MAX_PAGES, 0, 1);
+}
+
+SELFTEST(x86_shootdown_all)
+{
+	shoot_test(__st_failed, SHOOT_ALL, 2, 0, 1);
+}
+
+#define TLB_BENCH_ROUNDS 7
+#define TLB_BENCH_ITERS  200
+
+/* Fastest of TLB_BENCH_ROUNDS rounds: cycles per op(n) on the mapped pages. */
+static u64 tlb_bench_one(enum shoot_op op, unsigned long n)
+{
+	u64 best = ~0ULL;
+
+	for (int r = 0; r < TLB_BENCH_ROUNDS; r++) {
+		u64 t0 = arch_cycles();
+		for (int i = 0; i < TLB_BENCH_ITERS; i++)
+			shoot_do(op, n);
+		best = MIN(best, (arch_cycles() - t0) / TLB_BENCH_ITERS);
+	}
+	return best;
+}
+
+/* bench tlb: cycles (TSC) and ns per kernel flush with the CPUs online:
+ * a 1-page range, an 8-entry batch (one 2 MiB HVO page), a full flush. */
+BENCH(tlb)
+{
+	static const struct { enum shoot_op op; unsigned long n; const char *what; } b[] = {
+		{ SHOOT_RANGE, 1, "flush_tlb_kernel_range 1 page" },
+		{ SHOOT_BATCH, 8, "arch_set_ptes_batch 8 entries" },
+		{ SHOOT_ALL, 1, "flush_tlb_all" },
+	};
+	char what[96];
+
+	if (!shoot_map(8)) {
+		printk("tlb: cannot map the scratch pages\n");
+		return;
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(b); i++) {
+		u64 c = tlb_bench_one(b[i].op, b[i].n);
+
+		ksnprintf(what, sizeof(what), "%s, %u CPUs online", b[i].what, num_online_cpus());
+		bench_report(what, c, "cycles");
+		bench_report(what, cycles_to_ns(c), "ns");
+	}
+	shoot_unmap(8);
+}
