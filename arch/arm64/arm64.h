@@ -99,4 +99,22 @@ void pl011_init(phys_addr_t pa);
 long psci_call(u64 fn, u64 a1, u64 a2, u64 a3);
 /* smp.c: register the CPUs fwprobe found, the boot CPU first (arch_late_init) */
 void arm64_smp_init(void);
+
+/* bbm_smp.c: the vmemmap BBM window with several CPUs (docs/hvo-bbm.md). */
+struct arm64_bbm_stats {
+	u64 windows, window_cycles, window_max;  /* batches owned: begin to end */
+	u64 waits, wait_cycles, wait_max;        /* faults that waited for another CPU
+	                                            (counted when the wait starts) */
+	u64 late;                                /* faults on a window closed meanwhile */
+	u64 pauses, pause_cycles, pause_max;     /* pause mode: IPI until all stopped */
+};
+/* Install the SMP window ops if there is more than one CPU (before CPU_ON). */
+void arm64_bbm_smp_init(void);
+/* Every CPU's figures summed (maxima: the largest). */
+void arm64_bbm_stats_sum(struct arm64_bbm_stats *t);
+/* Zero them (benchmarks; no window open, no reader running). */
+void arm64_bbm_stats_reset(void);
+/* "wait" or "pause": 0, or -EINVAL (unchanged).  Call with no window open. */
+int arm64_bbm_set_mode(const char *name);
+bool arm64_bbm_pause_mode(void);
 #endif

@@ -21,8 +21,10 @@
  *     |<------------------- window open: arm64_bbm_window ----------------
  *     ---------------->| make e0..en-1 | DSB ISHST; ISB | window closed
  *
- * A struct-page read that faults inside a vmemmap window is completed by
- * the fault handler (arm64_bbm_fault, docs/hvo-bbm.md).  The barriers and
+ * A struct-page read that faults inside a vmemmap window is retried after
+ * the window closes (arm64_bbm_fault, docs/hvo-bbm.md): on the CPU running
+ * the batch the handler completes it itself; on another CPU it waits,
+ * bounded, for the owner to close it (bbm_smp.c).  The barriers and
  * TLBIs are out-of-line primitives (asm/mmuprim.h) so
  * tests/unit/test_arm64_pgtable.c can record the sequence.  Compiled into
  * the kernel and into that host test. */
@@ -34,6 +36,7 @@
 phys_addr_t arm64_ttbr1_pa;
 struct arm64_bbm_window arm64_bbm_window;
 void (*arm64_bbm_window_hook)(void);
+const struct arm64_bbm_smp_ops *arm64_bbm_smp;
 
 pte_t *arch_pgd(void)
 {
@@ -124,7 +127,29 @@ static void bbm_make(const struct pte_batch *b)
 	__isb();
 }
 
-/* Finish the open window from wherever it stands, then close it. */
+/* This CPU's id for the window (0 while there is one CPU). */
+static unsigned int bbm_cpu(void)
+{
+	return arm64_bbm_smp ? arm64_bbm_smp->cpu() : 0;
+}
+
+/* Publish the window before the first break: seq odd (release), then a
+ * full DMB ISH so that no break is observed before the window is. */
+static void bbm_open(struct arm64_bbm_window *w, const struct pte_batch *b,
+		     unsigned long lo, unsigned long hi)
+{
+	w->lo = lo;
+	w->hi = hi;
+	w->state = BBM_BREAKING;
+	w->owner = bbm_cpu();
+	w->batch = b;
+	__atomic_store_n(&w->seq, w->seq + 1, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+/* Finish the open window from wherever it stands, then close it (seq even,
+ * release: a waiter that sees it sees every entry made).  Only the owner
+ * CPU runs this (the batch itself, or the handler of its own fault). */
 static void bbm_finish(struct arm64_bbm_window *w)
 {
 	if (w->state == BBM_BREAKING) {
@@ -134,6 +159,7 @@ static void bbm_finish(struct arm64_bbm_window *w)
 	}
 	bbm_make(w->batch);
 	w->batch = NULL;
+	__atomic_store_n(&w->seq, w->seq + 1, __ATOMIC_RELEASE);
 }
 
 void arch_set_ptes_batch(const struct pte_batch *b)
@@ -150,27 +176,59 @@ void arch_set_ptes_batch(const struct pte_batch *b)
 		lo = MIN(lo, va);
 		hi = MAX(hi, va + PAGE_SIZE);
 	}
-	w->lo = lo;
-	w->hi = hi;
-	w->state = BBM_BREAKING;
-	w->batch = b;                   /* the window is open */
+	if (arm64_bbm_smp)
+		arm64_bbm_smp->begin();
+	bbm_open(w, b, lo, hi);
 	bbm_break(b);
-	bbm_flush(b);
+	if (w->batch)                   /* not finished by the fault handler */
+		bbm_flush(b);
 	w->state = BBM_BROKEN;
 	if (arm64_bbm_window_hook)
 		arm64_bbm_window_hook();
-	if (w->batch)                   /* not finished by the fault handler */
+	if (w->batch)
 		bbm_finish(w);
+	if (arm64_bbm_smp)
+		arm64_bbm_smp->end();
 }
+
+/* Is far inside the window as of seq (odd)?  Reads lo/hi/owner and then
+ * seq again: false if the window changed meanwhile (the caller retries). */
+static bool bbm_in_window(const struct arm64_bbm_window *w, unsigned long seq,
+			  unsigned long far, unsigned int *owner)
+{
+	unsigned long lo = w->lo, hi = w->hi;
+
+	*owner = w->owner;
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&w->seq, __ATOMIC_RELAXED) == seq && far >= lo && far < hi;
+}
+
+#define BBM_FAULT_RELOOKS 4   /* windows that may open and close during one fault */
 
 bool arm64_bbm_fault(unsigned long far)
 {
 	struct arm64_bbm_window *w = &arm64_bbm_window;
 
-	if (!w->batch || far < w->lo || far >= w->hi ||
-	    far < VMEMMAP_START || far - VMEMMAP_START >= VMEMMAP_SIZE)
+	if (far < VMEMMAP_START || far - VMEMMAP_START >= VMEMMAP_SIZE)
 		return false;
-	count_vm_event(NR_VMEMMAP_BBM_FAULT);
-	bbm_finish(w);                  /* one CPU: help-complete the make */
-	return true;
+	for (int i = 0; i < BBM_FAULT_RELOOKS; i++) {
+		unsigned long seq = __atomic_load_n(&w->seq, __ATOMIC_ACQUIRE);
+		unsigned int owner;
+
+		if ((seq & 1) && bbm_in_window(w, seq, far, &owner)) {
+			count_vm_event(NR_VMEMMAP_BBM_FAULT);
+			if (owner == bbm_cpu()) {
+				bbm_finish(w);      /* our own batch: help-complete it */
+				return true;
+			}
+			return arm64_bbm_smp->wait(w, seq, far);
+		}
+		if (arm64_bbm_smp && arm64_bbm_smp->translates(far)) {
+			count_vm_event(NR_VMEMMAP_BBM_FAULT);   /* closed since our walk */
+			return true;
+		}
+		if (__atomic_load_n(&w->seq, __ATOMIC_ACQUIRE) == seq)
+			return false;                           /* not a window's */
+	}
+	return false;
 }

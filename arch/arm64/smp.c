@@ -125,6 +125,7 @@ static int arm64_boot_one(unsigned int n)
 
 void arch_smp_boot_secondaries(void)
 {
+	arm64_bbm_smp_init();
 	for (unsigned int n = 1; n < nr_cpu_ids; n++)
 		arm64_boot_one(n);
 	printk("smp: %u CPUs online\n", num_online_cpus());

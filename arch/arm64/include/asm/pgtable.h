@@ -109,20 +109,40 @@ void arch_set_pte(unsigned long va, int level, pte_t *ptep, pte_t val);
  * and the caller flushes nothing.  Counted in /proc/vmstat. */
 void arch_set_ptes_batch(const struct pte_batch *b);
 
-/* The open break-before-make window of a batch (one CPU: at most one).
- * The fault handler reads it: a translation fault at a vmemmap address in
- * [lo, hi) while batch is set is a struct-page read inside the window. */
+/* The break-before-make window of a batch: at most one open at a time in
+ * the whole system.  The owner publishes it before the first break (seq
+ * odd, then DMB ISH) and closes it after the final make (seq even); the
+ * fault handler reads seq with acquire and re-checks it after reading the
+ * rest (a seqlock): a translation fault at a vmemmap address in [lo, hi)
+ * while seq is odd is a struct-page access inside the window. */
 struct arm64_bbm_window {
 	const struct pte_batch *batch;   /* the pending entries; NULL: closed */
 	unsigned long lo, hi;            /* VA range of the batch, [lo, hi) */
 	enum { BBM_BREAKING, BBM_BROKEN } state;  /* BROKEN: TLBs clean, make pending */
+	unsigned int owner;              /* CPU running the batch (while open) */
+	unsigned long seq;               /* odd while open; +1 at open and at close */
 };
 extern struct arm64_bbm_window arm64_bbm_window;
 /* Test seam: called inside the window (entries broken, TLBs clean, make
  * pending), so a selftest can read a struct page from there. */
 extern void (*arm64_bbm_window_hook)(void);
-/* Called for a translation fault at far: if far is a vmemmap address in the
- * open window, finish the batch (on one CPU the handler completes the make
- * itself), count nr_vmemmap_bbm_fault and return true: retry the access. */
+/* Called for a translation fault at far.  True (retry the access) if far
+ * is a vmemmap address in the open window: on the owner CPU (or with one
+ * CPU) the handler finishes the batch itself; on another CPU it waits for
+ * the owner to close the window (arm64_bbm_smp->wait, bounded).  Also true
+ * if the window closed between the fault and now and far translates.
+ * Counted in nr_vmemmap_bbm_fault. */
 bool arm64_bbm_fault(unsigned long far);
+
+/* The SMP side of the window (arch/arm64/bbm_smp.c), installed when the
+ * secondaries come up; NULL on one CPU and in host tests. */
+struct arm64_bbm_smp_ops {
+	unsigned int (*cpu)(void);        /* this CPU's logical id */
+	void (*begin)(void);              /* take the window (one batch system-wide);
+	                                     pause mode: stop the other CPUs */
+	void (*end)(void);                /* release it (and the other CPUs) */
+	bool (*wait)(const struct arm64_bbm_window *w, unsigned long seq, unsigned long far);
+	bool (*translates)(unsigned long va);   /* AT S1E1R: does va map now? */
+};
+extern const struct arm64_bbm_smp_ops *arm64_bbm_smp;
 #endif
