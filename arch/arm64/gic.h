@@ -55,6 +55,8 @@ int arm64_irq_request(u32 intid, bool level, irq_handler_t fn, void *arg, const 
 void arm64_irq_free(u32 intid);
 /* How often the handler of intid ran. */
 unsigned long arm64_irq_count(u32 intid);
+/* How many IPIs (SGI ARM64_IPI_SGI) cpu took. */
+unsigned long arm64_ipi_count(unsigned int cpu);
 /* The GIC in use, NULL before arm64_irq_init() or if it failed. */
 const struct gic_ops *arm64_gic(void);
 /* Bring up the GIC the firmware described (arch_late_init). */

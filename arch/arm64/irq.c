@@ -106,6 +106,11 @@ void arm64_irq_free(u32 intid)
 	irq_table[intid].fn = NULL;
 }
 
+unsigned long arm64_ipi_count(unsigned int cpu)
+{
+	return cpu < NR_CPUS ? ipi_count[cpu] : 0;
+}
+
 unsigned long arm64_irq_count(u32 intid)
 {
 	return intid < GIC_INTID_MAX ? irq_table[intid].count : 0;

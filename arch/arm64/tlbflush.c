@@ -1,7 +1,8 @@
 /* TLB maintenance for kernel mappings (asm/tlbflush.h).
- * One CPU, but the inner-shareable forms are used as Linux does so that
- * the code stays right when more CPUs come.  TLBI VAALE1IS takes the
- * masked operand tlbi_vaddr(va) and drops last-level entries of any ASID. */
+ * The inner-shareable forms broadcast to every CPU and DSB ISH waits for
+ * all of them, so the same code serves one CPU and many, with no IPI
+ * (asm/tlbflush.h says why).  TLBI VAALE1IS takes the masked operand
+ * tlbi_vaddr(va) and drops last-level entries of any ASID. */
 #include <pagoda/vmstat.h>
 #include "arch/arm64/include/asm/tlbflush.h"
 #include "arch/arm64/include/asm/vmparam.h"

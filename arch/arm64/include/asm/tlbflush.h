@@ -3,6 +3,36 @@
  * DSB ISH, ISB; above TLB_FLUSH_ALL_THRESHOLD pages one TLBI VMALLE1IS.
  * Counted in /proc/vmstat (nr_tlb_local_flush_one per page, _all).
  *
+ * Why no IPIs with several CPUs.  The ...IS forms are broadcast by the
+ * hardware to every PE in the inner shareable domain (all CPUs of the
+ * system: the kernel tables are walked with TCR.SH1 inner shareable):
+ *
+ *   CPU 0                                    CPU 1..n
+ *   store PTE; DSB ISHST  the store is visible to their table walkers
+ *   TLBI VAALE1IS va ----------------------> drop entries for va (their TLBs,
+ *                                            walk caches) without running code
+ *   DSB ISH               waits until every PE of the domain has completed
+ *                         the TLBI (and its earlier accesses through the
+ *                         old entry)
+ *   ISB                   our own later fetches use the new state
+ *
+ * So when the DSB ISH retires no CPU holds the old translation; there is
+ * nothing to ask them by IPI, no acknowledgement to wait for, and the
+ * counters stay the local ones (nr_tlb_remote_flush and _received count
+ * x86_64's IPI shootdowns: they do not move on arm64).  x86_64 has no
+ * broadcast invalidation: its flush is local INVLPG plus an IPI to every
+ * other CPU and a wait for their acks (arch/x86_64/tlbflush.c).
+ *
+ * What the broadcast does not remove: break-before-make.  A live entry
+ * whose output address changes must go invalid first and the TLBI must
+ * complete before the new entry is written, so between the break and the
+ * make a CPU that walks the table finds nothing and takes a translation
+ * fault.  For the vmemmap (HVO remapping struct pages under readers) that
+ * window is handled in the fault handler: the reader waits for the owner
+ * to close it and retries, or, in pause mode, every other CPU is stopped
+ * by IPI for the window (asm/pgtable.h, arch/arm64/bbm_smp.c,
+ * docs/hvo-bbm.md).  The IPIs there are for the window, not for the TLB.
+ *
  * The TLBI VA operand (Linux's __TLBI_VADDR):
  *
  *   63..48  47..44  43..............0
