@@ -84,6 +84,8 @@ def shell_line(line, mem_kb, qmp, mode):
     if not argv:
         return ""
     c = argv[0]
+    if c == "echo":
+        return " ".join(argv[1:]) + "\n"
     if c == "help":
         cmds = [x for x in COMMANDS if not (mode == "badhelp" and x == "poke")]
         return "".join("%-10s does things\n" % x for x in cmds)

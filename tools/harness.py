@@ -20,6 +20,7 @@ Exit status is 1 if anything failed.
 import argparse
 import codecs
 import concurrent.futures
+import copy
 import hashlib
 import json
 import os
@@ -152,6 +153,8 @@ SILENT_STEPS = {"send", "sleep"}          # steps that are not results themselve
 LINE_RE = re.compile(r"^([a-z][a-z-]*)(?:@([A-Za-z0-9_/]+))?\s*:\s?(.*)$")
 CAPTURE_RE = re.compile(r"^([A-Za-z_]\w*)(?::(int|hex|str))?\s*=\s*(.*)$")
 RESERVED_NAMES = {"reply", "event", "abs", "min", "max", "int", "sum", "len", "enumerate", "range", "all", "any", "zip"}
+REPEAT_RE = re.compile(r"^(\d+)(?:\s+([A-Za-z_]\w*))?$")   # `repeat: N [NAME]`
+REPEAT_MAX = 100000
 
 
 class ParseError(Exception):
@@ -164,6 +167,11 @@ class Step:
     def __init__(self, kind, arg, lineno, guard, text):
         self.kind, self.arg, self.lineno, self.guard, self.text = kind, arg, lineno, guard, text
         self.compiled = None      # kind-specific parsed form
+        self.bindings = {}        # loop variables of enclosing repeat blocks: {name: value}
+
+    def where(self):
+        """`LINE` or, inside repeat blocks, `LINE i=3 j=0` (for result names)."""
+        return "%d%s" % (self.lineno, "".join(" %s=%d" % kv for kv in self.bindings.items()))
 
     def applies(self, arch, fw):
         """True unless a guard `@arch` or `@arch/fw` excludes this run."""
@@ -289,14 +297,50 @@ def _set_header(t, key, val, lineno):
             raise ParseError("line %d: bad timeout %r" % (lineno, val))
 
 
+def _repeat_open(stack, val, guard, n):
+    """A `repeat: N [NAME]` line: push a new block onto stack."""
+    m = REPEAT_RE.match(val)
+    if guard or not m:
+        raise ParseError("line %d: want `repeat: N [NAME]` (no @guard)" % n)
+    count, name = int(m.group(1)), m.group(2) or "i"
+    if not 1 <= count <= REPEAT_MAX:
+        raise ParseError("line %d: repeat count %d not in 1..%d" % (n, count, REPEAT_MAX))
+    if name in RESERVED_NAMES or any(name == b[1] for b in stack):
+        raise ParseError("line %d: loop variable %r is reserved or already in use" % (n, name))
+    stack.append((count, name, n, []))
+
+
+def _repeat_close(stack, n):
+    """An `end` line: the innermost block's steps, unrolled, with its
+    variable bound to 0 .. N-1 in each copy."""
+    if not stack:
+        raise ParseError("line %d: end without repeat" % n)
+    count, name, start, body = stack.pop()
+    if not body:
+        raise ParseError("line %d: repeat block of line %d is empty" % (n, start))
+    out = []
+    for k in range(count):
+        for st in body:
+            c = copy.copy(st)
+            c.bindings = dict({name: k}, **st.bindings)     # outer variables first
+            out.append(c)
+    return out
+
+
 def parse_test_file(path):
-    """Parse a .test file into a TestFile; raise ParseError on any bad line."""
+    """Parse a .test file into a TestFile; raise ParseError on any bad line.
+    repeat blocks are unrolled here: t.steps is the flat list to run."""
     t = TestFile(path)
+    stack = []                  # open repeat blocks: (count, name, lineno, steps)
     with open(path) as f:
         lines = f.read().splitlines()
     for n, raw in enumerate(lines, 1):
         line = raw.strip()
         if not line or line.startswith("#"):
+            continue
+        if line in ("end", "end:"):
+            steps = _repeat_close(stack, n)
+            (stack[-1][3] if stack else t.steps).extend(steps)
             continue
         m = LINE_RE.match(line)
         if not m:
@@ -306,12 +350,16 @@ def parse_test_file(path):
             if guard:
                 raise ParseError("line %d: header %s takes no @guard" % (n, key))
             _set_header(t, key, val, n)
+        elif key == "repeat":
+            _repeat_open(stack, val, guard, n)
         elif key in STEP_KEYS:
             st = Step(key, val, n, guard, line)
             _compile_step(st)
-            t.steps.append(st)
+            (stack[-1][3] if stack else t.steps).append(st)
         else:
             raise ParseError("line %d: unknown key %r" % (n, key))
+    if stack:
+        raise ParseError("line %d: repeat without end" % stack[-1][2])
     if not any(s.kind not in SILENT_STEPS for s in t.steps):
         raise ParseError("no checking steps")
     return t
@@ -660,8 +708,22 @@ class Run:
         diag = ["%s = %r" % (n, self.vars[n]) for n in used]
         return ok, ([err] if err else []) + diag
 
+    def _fill(self, obj, what):
+        """obj with `{name}` filled in in every JSON string (as in send:)."""
+        if isinstance(obj, str) and ("{" in obj or "}" in obj):
+            try:
+                return obj.format_map(self.vars)
+            except (KeyError, ValueError, IndexError) as e:
+                raise Fatal("cannot fill in %r: %s (capture failed?)" % (what, e))
+        if isinstance(obj, dict):
+            return {k: self._fill(v, what) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [self._fill(v, what) for v in obj]
+        return obj
+
     def do_qmp(self, st):
         cmd, args = st.compiled
+        args = self._fill(args, st.arg)
         self._new_segment("live")
         try:
             self.vars["reply"] = self.qmp.execute(cmd, args)
@@ -678,6 +740,7 @@ class Run:
 
     def do_qmp_event(self, st):
         name, match = st.compiled
+        match = self._fill(match, st.arg)
         try:
             self.vars["event"] = self.qmp.wait_event(
                 name, max(0.0, self.deadline - time.monotonic()), match)
@@ -702,6 +765,7 @@ class Run:
 
     def run_step(self, st):
         """Run one step; return (ok, diag) or None for silent steps."""
+        self.vars.update(st.bindings)
         if st.kind == "send":
             return self.do_send(st)
         if st.kind == "sleep":
@@ -731,7 +795,7 @@ def run_scenario(test, arch, fw, iso, verbose=False):
     results = []
 
     def desc(st):
-        return "%s:%d [%s/%s]: %s" % (test.file, st.lineno, arch, fw, st.text)
+        return "%s:%s [%s/%s]: %s" % (test.file, st.where(), arch, fw, st.text)
 
     if not os.path.exists(iso):
         return [Result(False, desc(s), ["image %s missing (image build failed?)" % iso])
@@ -885,7 +949,7 @@ def main():
     def job(t, arch, fw):
         err = errors[(arch, t.cmdline)]
         if err:
-            return [Result(False, "%s:%d [%s/%s]: %s" % (t.file, s.lineno, arch, fw, s.text), [err])
+            return [Result(False, "%s:%s [%s/%s]: %s" % (t.file, s.where(), arch, fw, s.text), [err])
                     for s in t.steps if s.kind not in SILENT_STEPS and s.applies(arch, fw)]
         return run_scenario(t, arch, fw, isos[(arch, t.cmdline)], a.verbose)
 

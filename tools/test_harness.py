@@ -117,6 +117,31 @@ arch: x86_64
 expect: (unclosed
 """
 
+REPEAT = """\
+arch: x86_64
+firmware: bios
+repeat: 2
+send: echo round {i}
+capture: got = ^round (\\d+)$
+check: got == i
+repeat: 2 j
+qmp: device_add {"driver": "pc-dimm", "id": "d{i}{j}", "memdev": "m{{x}}"}
+qmp-expect-event: DEVICE_NOTE {"id": "d{i}{j}"}
+expect: ^hotplug: added d\\d\\d$
+end
+check: j == 1 and i < 1
+end
+send: poweroff
+expect-exit: 0 guest-shutdown
+"""
+
+BADREPEAT = """\
+arch: x86_64
+repeat: 2
+send: help
+expect: help
+"""
+
 UNIT_OK = "#!/bin/sh\necho '1..2'\necho 'ok 1 - alpha'\necho 'ok 2 - beta'\n"
 UNIT_FAIL = "#!/bin/sh\necho 'ok 1 - alpha'\necho 'not ok 2 - beta'\necho '# got 3, want 4'\nexit 1\n"
 UNIT_CRASH = "#!/bin/sh\necho 'ok 1 - alpha'\nkill -ABRT $$\n"
@@ -154,7 +179,16 @@ WANT = [
     (r"^ok \d+ - dimm.test:\d+ \[x86_64/bios\]: expect: \^Cold DIMM: pc-dimm,id=cd1,memdev=cm1",
      "dimm: cold-plugs pc-dimms"),
     (r"^not ok \d+ - baddimm.test: parse\n# line 2: bad dimm", "bad dimm: is a failure"),
-    (r"^1\.\.(\d+)\n(\d+) passed, 12 failed\n\Z", "final line"),
+    (r"^ok \d+ - repeat.test:6 i=0 \[x86_64/bios\]: check: got == i$", "repeat: {i} in send, i in check"),
+    (r"^ok \d+ - repeat.test:6 i=1 \[x86_64/bios\]: check: got == i$", "repeat: second round"),
+    (r"^ok \d+ - repeat.test:9 i=1 j=1 \[x86_64/bios\]: qmp-expect-event: DEVICE_NOTE",
+     "nested repeat: {i}{j} in qmp JSON"),
+    (r"^ok \d+ - repeat.test:10 i=1 j=0 \[x86_64/bios\]: expect: \^hotplug: added", "live output in a loop"),
+    (r"^ok \d+ - repeat.test:12 i=0 \[x86_64/bios\]: check: j == 1 and i < 1$", "inner loop ran twice"),
+    (r"^not ok \d+ - repeat.test:12 i=1 \[x86_64/bios\]: check: j == 1 and i < 1\n# j = 1\n# i = 1", "loop failure named"),
+    (r"^ok \d+ - repeat.test:15 \[x86_64/bios\]: expect-exit: 0 guest-shutdown", "after the loop"),
+    (r"^not ok \d+ - badrepeat.test: parse\n# line 2: repeat without end", "unclosed repeat is a failure"),
+    (r"^1\.\.(\d+)\n(\d+) passed, 14 failed\n\Z", "final line"),
 ]
 
 
@@ -183,7 +217,8 @@ def setup(root):
     tests = []
     for name, text in (("good", GOOD), ("bad", BAD), ("reset", RESET), ("hang", HANG),
                        ("run", RUN), ("machine", MACHINE), ("badmachine", BADMACHINE),
-                       ("dimm", DIMM), ("baddimm", BADDIMM),
+                       ("dimm", DIMM), ("baddimm", BADDIMM), ("repeat", REPEAT),
+                       ("badrepeat", BADREPEAT),
                        ("broken", BROKEN)):
         p = os.path.join(root, "tests", name + ".test")
         write(p, text)
