@@ -12,10 +12,12 @@
 #include "mm/buddy.h"
 #include "mm/sparse.h"
 #include "mm/page_poison.h"
+#include "mm/pcp.h"
 
 struct zone zones[NR_ZONES] = {
-	[ZONE_NORMAL] = { .name = "Normal" },
-	[ZONE_MOVABLE] = { .name = "Movable" },
+	[ZONE_NORMAL] = { .name = "Normal", .lock = SPINLOCK_INIT("zone Normal", LOCK_ORDER_ZONE) },
+	[ZONE_MOVABLE] = { .name = "Movable",
+			   .lock = SPINLOCK_INIT("zone Movable", LOCK_ORDER_ZONE + ZONE_MOVABLE) },
 };
 
 void buddy_init(void)
@@ -99,7 +101,7 @@ static unsigned int buddy_merge_limit(unsigned long pfn, unsigned int order)
  * tests/unit/test_mm_property.c look for such pairs).
  * Zone lock held.
  */
-static void buddy_free_one_locked(struct zone *z, unsigned long pfn, unsigned int order)
+void buddy_free_one_locked(struct zone *z, unsigned long pfn, unsigned int order)
 {
 	unsigned int limit = buddy_merge_limit(pfn, order);
 
@@ -175,7 +177,7 @@ static struct page *buddy_first_allocatable(struct free_area *fa)
 
 /* Smallest free block of at least 2^order pages outside isolated sections,
  * split down.  Zone lock held. */
-static struct page *buddy_alloc_locked(struct zone *z, unsigned int order)
+struct page *buddy_alloc_locked(struct zone *z, unsigned int order)
 {
 	for (unsigned int o = order; o <= MAX_ORDER; o++) {
 		struct free_area *fa = &z->free_area[o];
@@ -190,23 +192,42 @@ static struct page *buddy_alloc_locked(struct zone *z, unsigned int order)
 	return NULL;
 }
 
+/* A block of 2^order pages from zone zt alone: order 0 through this CPU's
+ * list while the lists are active, else from the free lists.  Or NULL. */
+static struct page *buddy_alloc_zone(unsigned int order, enum zone_type zt)
+{
+	struct zone *z = &zones[zt];
+	struct page *page;
+
+	if (order == 0 && pcp_active())
+		return pcp_alloc(zt);
+	zone_lock(z);
+	page = buddy_alloc_locked(z, order);
+	zone_unlock(z);
+	return page;
+}
+
+/* Movable falls back to Normal; when both fail while the per-CPU lists
+ * are active, every list is drained (their pages may be what is missing,
+ * or what splits a larger block) and the zones are tried once more. */
 struct page *alloc_pages(unsigned int order, enum zone_type zt)
 {
 	if (order > MAX_ORDER || zt >= NR_ZONES)
 		return NULL;
-	for (int zi = (int)zt; zi >= ZONE_NORMAL; zi--) {   /* Movable falls back to Normal */
-		struct zone *z = &zones[zi];
-		struct page *page;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int zi = (int)zt; zi >= ZONE_NORMAL; zi--) {
+			struct page *page = buddy_alloc_zone(order, (enum zone_type)zi);
 
-		zone_lock(z);
-		page = buddy_alloc_locked(z, order);
-		zone_unlock(z);
-		if (!page)
-			continue;
-		page_poison_verify(page_to_pfn(page), order);
-		page->refcount = 1;
-		page->order = order;
-		return page;
+			if (!page)
+				continue;
+			page_poison_verify(page_to_pfn(page), order);
+			page->refcount = 1;
+			page->order = order;
+			return page;
+		}
+		if (!pcp_active())
+			break;
+		pcp_drain_all();
 	}
 	return NULL;
 }
@@ -238,6 +259,8 @@ void free_pages(struct page *page, unsigned int order)
 	z = &zones[page_zone_id(page)];
 	page->refcount = 0;
 	page_poison_fill(pfn, 1UL << order);
+	if (order == 0 && pcp_active() && pcp_free(page))
+		return;
 	zone_lock(z);
 	buddy_free_one_locked(z, pfn, order);
 	zone_unlock(z);
@@ -272,12 +295,18 @@ bool buddy_find_block(unsigned long pfn, unsigned long *head, unsigned int *orde
 	return false;
 }
 
-unsigned long nr_free_pages(void)
+unsigned long nr_free_pages_locked(void)
 {
 	unsigned long n = 0;
 	for (int z = 0; z < NR_ZONES; z++)
 		n += zones[z].free_pages;
 	return n;
+}
+
+unsigned long nr_free_pages(void)
+{
+	pcp_drain_all();
+	return nr_free_pages_locked();
 }
 
 unsigned long totalram_pages(void)
@@ -291,6 +320,7 @@ unsigned long totalram_pages(void)
 /* /proc/buddyinfo: free blocks per order, one line per populated zone. */
 static int buddyinfo_show(struct seq *s, void *priv)
 {
+	pcp_drain_all();                  /* the accounting rule, mm/pcp.c */
 	for (int zi = 0; zi < NR_ZONES; zi++) {
 		const struct zone *z = &zones[zi];
 
@@ -309,6 +339,7 @@ PSEUDO_FILE("/proc/buddyinfo", buddyinfo_show, NULL);
 struct buddy_snapshot { unsigned long nr_free[NR_ZONES][NR_ORDERS]; };
 static void buddy_snapshot(struct buddy_snapshot *s)
 {
+	pcp_drain_all();
 	for (int z = 0; z < NR_ZONES; z++)
 		for (int o = 0; o < NR_ORDERS; o++)
 			s->nr_free[z][o] = zones[z].free_area[o].nr_free;

@@ -12,14 +12,20 @@
  * Allocated blocks: head refcount 1 and page->order = the allocation order;
  * tails refcount 0 (split_page() makes every page an order-0 page).
  *
- * Locking: one CPU for now.  Functions named *_locked expect zone->lock
- * held (zone_lock()); zone->lock is a plain flag that catches recursion
- * and becomes a spinlock when SMP arrives. */
+ * Locking: functions named *_locked expect zone->lock held (zone_lock()):
+ * a spinlock taken with interrupts off (irqsave), ranked LOCK_ORDER_ZONE +
+ * zone index, so a walker that needs every zone (vm_check) takes them in
+ * index order.  Order-0 pages also sit on per-CPU lists (mm/pcp.c, its own
+ * lock ranked above the zones'); those pages are out of free_pages and
+ * nr_free_pages() drains them first (the accounting rule is in mm/pcp.c).
+ * Nothing sends a TLB shootdown or waits for a cross call with a zone lock
+ * held. */
 #ifndef MM_BUDDY_H
 #define MM_BUDDY_H
 #include <pagoda/types.h>
 #include <pagoda/list.h>
 #include <pagoda/panic.h>
+#include <pagoda/spinlock.h>
 #include "mm/page.h"
 
 struct free_area {
@@ -29,7 +35,8 @@ struct free_area {
 
 struct zone {
 	const char *name;
-	int lock;                        /* zone lock (a flag until SMP) */
+	spinlock_t lock;                 /* free lists and the counters below */
+	unsigned long lock_flags;        /* interrupt state saved by zone_lock() (holder's) */
 	struct free_area free_area[NR_ORDERS];
 	unsigned long free_pages;        /* pages in all free blocks */
 	unsigned long managed_pages;     /* pages ever handed to this zone and not taken back */
@@ -73,23 +80,29 @@ int alloc_pages_outside(unsigned int order, enum zone_type zt, unsigned long avo
  * as the largest aligned blocks; they become managed pages. */
 void buddy_online_range(unsigned long start_pfn, unsigned long end_pfn, enum zone_type zone);
 
-/* For mm/buddy*.c only.  Zone lock held. */
+/* For mm/buddy*.c and mm/pcp.c only.  Zone lock held. */
 void buddy_del_locked(struct zone *z, struct page *page, unsigned int order);
 void buddy_free_range_locked(struct zone *z, unsigned long start, unsigned long end);
+void buddy_free_one_locked(struct zone *z, unsigned long pfn, unsigned int order);
+struct page *buddy_alloc_locked(struct zone *z, unsigned int order);
 
+/* Free pages of every zone's free lists, the per-CPU lists drained first
+ * (so the count is exact whenever nothing runs concurrently). */
 unsigned long nr_free_pages(void);
+/* The same without draining: the caller holds every zone lock (vm_check). */
+unsigned long nr_free_pages_locked(void);
 unsigned long totalram_pages(void);
 /* The free block containing pfn: true with *head and *order, else false. */
 bool buddy_find_block(unsigned long pfn, unsigned long *head, unsigned int *order);
 
 static inline void zone_lock(struct zone *z)
 {
-	KASSERT(!z->lock, "zone %s lock already held", z->name);
-	z->lock = 1;
+	unsigned long flags = spin_lock_irqsave(&z->lock);
+
+	z->lock_flags = flags;
 }
 static inline void zone_unlock(struct zone *z)
 {
-	KASSERT(z->lock, "zone %s lock not held", z->name);
-	z->lock = 0;
+	spin_unlock_irqrestore(&z->lock, z->lock_flags);
 }
 #endif

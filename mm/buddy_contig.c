@@ -15,6 +15,7 @@
 #include "mm/buddy.h"
 #include "mm/sparse.h"
 #include "mm/page_poison.h"
+#include "mm/pcp.h"
 
 /* Is every page of [start, end) inside a free block of zone z?  Zone lock held. */
 static bool contig_range_free_locked(struct zone *z, unsigned long start, unsigned long end)
@@ -51,7 +52,8 @@ static void contig_take_range_locked(struct zone *z, unsigned long start, unsign
 	}
 }
 
-/* Phases 1 and 2: take exactly [start_pfn, end_pfn) off zt's free lists.
+/* Phases 1 and 2: take exactly [start_pfn, end_pfn) off zt's free lists,
+ * the per-CPU lists drained first (their pages look busy to phase 1).
  * 0, or -EBUSY/-EINVAL with nothing changed. */
 static int contig_take(unsigned long start_pfn, unsigned long end_pfn, enum zone_type zt)
 {
@@ -60,6 +62,7 @@ static int contig_take(unsigned long start_pfn, unsigned long end_pfn, enum zone
 	if (start_pfn >= end_pfn || zt >= NR_ZONES)
 		return -EINVAL;
 	z = &zones[zt];
+	pcp_drain_all();
 	zone_lock(z);
 	if (!contig_range_free_locked(z, start_pfn, end_pfn)) {
 		zone_unlock(z);
@@ -127,11 +130,15 @@ int alloc_pages_outside(unsigned int order, enum zone_type zt, unsigned long avo
 	if (order > MAX_ORDER || zt >= NR_ZONES)
 		return -EINVAL;
 	z = &zones[zt];
-	zone_lock(z);
-	if (!contig_find_outside_locked(z, order, avoid_start, avoid_end, true, pfn) &&
-	    !contig_find_outside_locked(z, order, avoid_start, avoid_end, false, pfn)) {
+	for (int pass = 0;; pass++) {               /* pass 1: the per-CPU lists drained */
+		zone_lock(z);
+		if (contig_find_outside_locked(z, order, avoid_start, avoid_end, true, pfn) ||
+		    contig_find_outside_locked(z, order, avoid_start, avoid_end, false, pfn))
+			break;
 		zone_unlock(z);
-		return -ENOMEM;
+		if (pass || !pcp_active())
+			return -ENOMEM;
+		pcp_drain_all();
 	}
 	contig_take_range_locked(z, *pfn, *pfn + (1UL << order));
 	zone_unlock(z);

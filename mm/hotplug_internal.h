@@ -67,7 +67,11 @@ int mhp_remove_sections(unsigned long first, unsigned long end);
  * PG_vmemmap_self_hosted | PG_reserved, the rest PG_offline. */
 void mhp_init_block_pages(unsigned long nr);
 
-/* The hotplug lock: one operation at a time (one CPU, no IRQ context). */
-void mhp_lock(void);
-void mhp_unlock(void);
+/* The operations with mem_hotplug_begin() held by the caller (the public
+ * entry points take it once, so composite paths - the DIMM add+online, the
+ * eject offline+remove - are one critical section). */
+int add_memory_locked(phys_addr_t start, u64 size);
+int remove_memory_locked(phys_addr_t start, u64 size);
+int online_memory_block_locked(unsigned long nr, enum mhp_online_type t);
+int offline_memory_block_locked(unsigned long nr, unsigned long *busy_pfn);
 #endif

@@ -28,7 +28,13 @@
  * Memory offlining calls dissolve_free_huge_pages() before it isolates a
  * block: free huge pages there are restored and freed, an in-use one makes
  * the offline fail with -EBUSY (nothing migrates huge pages yet).
- * Locking: one CPU; no zone lock is held across these functions. */
+ *
+ * Locking: hugetlb_lock (LOCK_ORDER_HUGETLB, plain: a grow holds it across
+ * HVO's TLB shootdowns) guards the pools, their lists and counters and
+ * hugetlb_meminfo; the entry points below take it, the static helpers
+ * expect it held.  No zone lock is held across these functions.
+ * Lock order: hotplug (offline calls dissolve) -> hugetlb -> vmemmap (HVO)
+ * -> zone -> pcp. */
 #include <pagoda/kernel.h>
 #include <pagoda/list.h>
 #include <pagoda/selftest.h>
@@ -46,6 +52,7 @@
 
 static const unsigned int hugetlb_orders[NR_HUGEPAGE_SIZES] = HUGEPAGE_ORDERS;
 struct hstate hstates[NR_HUGEPAGE_SIZES];
+spinlock_t hugetlb_lock = SPINLOCK_INIT("hugetlb", LOCK_ORDER_HUGETLB);
 
 /* Set up the pools (idempotent: name and lists once). */
 void hugetlb_init_hstates(void)
@@ -279,6 +286,9 @@ static unsigned long hugetlb_shrink_batch(struct hstate *h, unsigned long want)
  */
 unsigned long hugetlb_set_pool(struct hstate *h, unsigned long count)
 {
+	unsigned long nr;
+
+	spin_lock(&hugetlb_lock);
 	while (h->surplus_huge_pages && count > hstate_persistent(h))
 		h->surplus_huge_pages--;
 	while (count > hstate_persistent(h)) {
@@ -292,23 +302,27 @@ unsigned long hugetlb_set_pool(struct hstate *h, unsigned long count)
 	if (count < hstate_persistent(h))
 		h->surplus_huge_pages += hstate_persistent(h) - count;
 	hugetlb_update_meminfo();
-	return h->nr_huge_pages;
+	nr = h->nr_huge_pages;
+	spin_unlock(&hugetlb_lock);
+	return nr;
 }
 
 /* ---------------------------------------------------------------- take / give */
 
 struct page *hugetlb_take(struct hstate *h)
 {
-	struct page *head;
+	struct page *head = NULL;
 
-	if (list_empty(&h->free_list))
-		return NULL;
-	head = list_first_entry(&h->free_list, struct page, lru);
-	list_del(&head->lru);
-	h->free_huge_pages--;
-	head->refcount = 1;
-	list_add_tail(&head->lru, &h->active_list);
-	hugetlb_update_meminfo();
+	spin_lock(&hugetlb_lock);
+	if (!list_empty(&h->free_list)) {
+		head = list_first_entry(&h->free_list, struct page, lru);
+		list_del(&head->lru);
+		h->free_huge_pages--;
+		head->refcount = 1;
+		list_add_tail(&head->lru, &h->active_list);
+		hugetlb_update_meminfo();
+	}
+	spin_unlock(&hugetlb_lock);
 	return head;
 }
 
@@ -319,9 +333,12 @@ int hugetlb_give(struct page *head)
 	struct list_head one;
 
 	hugetlb_init_hstates();
+	spin_lock(&hugetlb_lock);
 	h = hugetlb_head_hstate(head);
-	if (!h || head->refcount != 1)
+	if (!h || head->refcount != 1) {
+		spin_unlock(&hugetlb_lock);
 		return -EINVAL;
+	}
 	list_del(&head->lru);
 	head->refcount = 0;
 	if (h->surplus_huge_pages) {
@@ -335,6 +352,7 @@ int hugetlb_give(struct page *head)
 		h->free_huge_pages++;
 	}
 	hugetlb_update_meminfo();
+	spin_unlock(&hugetlb_lock);
 	return 0;
 }
 
@@ -373,9 +391,12 @@ static int hugetlb_collect_fn(struct hstate *h, struct page *head, void *arg)
 int dissolve_free_huge_pages(unsigned long start_pfn, unsigned long end_pfn)
 {
 	hugetlb_init_hstates();
+	spin_lock(&hugetlb_lock);
 	for (int i = 0; i < NR_HUGEPAGE_SIZES; i++)
-		if (hugetlb_for_each_in_range(&hstates[i], start_pfn, end_pfn, hugetlb_busy_fn, NULL))
+		if (hugetlb_for_each_in_range(&hstates[i], start_pfn, end_pfn, hugetlb_busy_fn, NULL)) {
+			spin_unlock(&hugetlb_lock);
 			return -EBUSY;
+		}
 	for (int i = 0; i < NR_HUGEPAGE_SIZES; i++) {
 		struct list_head batch;
 
@@ -384,6 +405,7 @@ int dissolve_free_huge_pages(unsigned long start_pfn, unsigned long end_pfn)
 		hugetlb_free_batch(&hstates[i], &batch);
 	}
 	hugetlb_update_meminfo();
+	spin_unlock(&hugetlb_lock);
 	return 0;
 }
 

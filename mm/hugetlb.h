@@ -15,6 +15,7 @@
 #include <pagoda/types.h>
 #include <pagoda/list.h>
 #include <asm/vmparam.h>
+#include <pagoda/spinlock.h>
 #include "mm/page.h"
 
 struct hstate {
@@ -28,6 +29,8 @@ struct hstate {
 	char name[32];                     /* "hugepages-2048kB" */
 };
 extern struct hstate hstates[NR_HUGEPAGE_SIZES];
+/* Guards every pool (mm/hugetlb.c, Locking); the functions below take it. */
+extern spinlock_t hugetlb_lock;
 
 static inline unsigned long hstate_pages(const struct hstate *h) { return 1UL << h->order; }
 static inline unsigned long hstate_kb(const struct hstate *h) { return (PAGE_SIZE >> 10) << h->order; }

@@ -99,7 +99,25 @@
  * memory outside the block; it is freed with the last optimized page of
  * its (zone, order).
  *
- * Locking: one CPU for now; callers hold no zone lock. */
+ * Locking and other CPUs.  Optimize and restore hold vmemmap_lock (mm/pgwalk.h:
+ * it serialises hvo_batch, the stash, the shared tail pages and every
+ * run-time vmemmap page-table edit); callers hold no zone lock, usually the
+ * hugetlb lock.  Lock order: hugetlb -> vmemmap -> zone -> pcp.  Other CPUs
+ * read struct pages with no lock at all, so:
+ *   - a remap stores each PTE whole: a reader sees the old frame or the new
+ *     one, and both hold valid struct pages for it (optimize: the plain
+ *     pages, then canonical tails; restore: canonical tails, then plain
+ *     pages written before the remap);
+ *   - an old frame may still be in another CPU's TLB until that CPU
+ *     flushes: it is freed (and its poison written) only after
+ *     pgwalk_remap_batch() returned, and arch_set_ptes_batch() returns only
+ *     after the flush reached every CPU (x86_64: the shootdown waits for
+ *     every ack; arm64: TLBI ...IS + DSB completes on all CPUs, and a reader
+ *     caught in the break-before-make window faults and retries);
+ *   - the shared tail page is freed (hvo_tail_put) only after the restore
+ *     remap that took its last mapping away returned, likewise.
+ * No zone or pcp lock is held across a remap (no irqsave lock across a
+ * shootdown). */
 #include <pagoda/kernel.h>
 #include <pagoda/cmdline.h>
 #include <pagoda/selftest.h>
@@ -404,15 +422,17 @@ unsigned long hugetlb_vmemmap_optimize_folios(struct list_head *heads, unsigned 
 
 	if (!hugetlb_optimize_vmemmap || nv < 2 || order >= HVO_MAX_ORDER)
 		return 0;
+	spin_lock(&vmemmap_lock);
 	while (e != heads) {
 		unsigned long n = 0;
 
 		for (; e != heads && n + nv - 1 <= HVO_BATCH_MAX; e = e->next)
 			done += hvo_queue_optimize(list_entry(e, struct page, lru), order, &n);
-		hvo_remap(n);
+		hvo_remap(n);            /* returns after every CPU flushed (see Locking) */
 		hvo_frames_free(n);
 	}
 	hvo_stash_drain();
+	spin_unlock(&vmemmap_lock);
 	return done;
 }
 
@@ -540,6 +560,7 @@ unsigned long hugetlb_vmemmap_restore_folios(struct list_head *heads, unsigned i
 	unsigned long nv = hvo_vmemmap_pages(order), total = 0;
 	struct list_head *e = heads->next, *first;
 
+	spin_lock(&vmemmap_lock);
 	while (e != heads) {
 		unsigned long n = 0;
 
@@ -565,6 +586,7 @@ unsigned long hugetlb_vmemmap_restore_folios(struct list_head *heads, unsigned i
 			hvo_tail_put(page_zone_id(head), order);
 		}
 	}
+	spin_unlock(&vmemmap_lock);
 	return total;
 }
 

@@ -10,7 +10,8 @@
  *             -> destroy_compound_page()             (back to plain pages)
  *             -> free_contig_range_hugetlb()         (skips donated frames)
  *
- * Locking: one CPU for now; callers hold no zone lock. */
+ * Locking: optimize/restore take vmemmap_lock (mm/pgwalk.h) themselves;
+ * callers hold no zone or pcp lock (mm/hugetlb_vmemmap.c, Locking). */
 #ifndef MM_HUGETLB_VMEMMAP_H
 #define MM_HUGETLB_VMEMMAP_H
 #include <pagoda/types.h>

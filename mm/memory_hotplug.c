@@ -18,7 +18,15 @@
  *     sections cleared, section roots freed when empty.
  *
  * Old memory a self-hosted add takes: none while the section root page and
- * the upper tables exist (RAM below 32 GiB: the boot root page covers it). */
+ * the upper tables exist (RAM below 32 GiB: the boot root page covers it).
+ *
+ * Locking: every entry point holds mem_hotplug_begin() for the whole
+ * operation (its checks included, so two CPUs cannot both find a range
+ * absent); the vmemmap and direct-map table edits of one block add, and
+ * the whole teardown of a remove, also hold vmemmap_lock (mm/pgwalk.h), so
+ * HVO never remaps through a table being moved or freed.
+ * Lock order: hotplug -> hugetlb (offline's dissolve) -> vmemmap -> zone ->
+ * pcp; TLB shootdowns are sent with only plain (never irqsave) locks held. */
 #include <pagoda/kernel.h>
 #include <pagoda/cmdline.h>
 #include <asm/vmparam.h>
@@ -27,16 +35,14 @@
 #include "mm/sparse.h"
 #include "mm/buddy.h"
 #include "mm/mm_internal.h"
+#include "mm/pcp.h"
+#include "mm/pgwalk.h"
 
 bool memhp_memmap_on_memory = true;
-static bool mhp_locked;
+static spinlock_t mem_hotplug_lock = SPINLOCK_INIT("mem_hotplug", LOCK_ORDER_HOTPLUG);
 
-void mhp_lock(void)
-{
-	KASSERT(!mhp_locked, "memory hotplug operations nest");
-	mhp_locked = true;
-}
-void mhp_unlock(void) { mhp_locked = false; }
+void mem_hotplug_begin(void) { spin_lock(&mem_hotplug_lock); }
+void mem_hotplug_end(void) { spin_unlock(&mem_hotplug_lock); }
 
 /* The highest physical address + 1 a block may reach. */
 static u64 mhp_max_pa(void)
@@ -116,7 +122,7 @@ static bool mhp_range_absent(unsigned long first, unsigned long end)
 	return true;
 }
 
-int add_memory(phys_addr_t start, u64 size)
+int add_memory_locked(phys_addr_t start, u64 size)
 {
 	unsigned long first = pfn_to_section_nr(start >> PAGE_SHIFT);
 	unsigned long end = first + size / MEMORY_BLOCK_SIZE, nr;
@@ -126,15 +132,26 @@ int add_memory(phys_addr_t start, u64 size)
 		return rc;
 	if (!mhp_range_absent(first, end))
 		return -EEXIST;
-	mhp_lock();
-	for (nr = first; nr < end && !rc; nr++)
+	for (nr = first; nr < end && !rc; nr++) {
+		spin_lock(&vmemmap_lock);
 		rc = mhp_add_block(nr);
+		spin_unlock(&vmemmap_lock);
+	}
 	if (rc) {                               /* memoryN/ follows SECTION_PRESENT */
 		nr--;                               /* the failed block undid itself */
 		if (nr > first)
 			mhp_remove_sections(first, nr);
 	}
-	mhp_unlock();
+	return rc;
+}
+
+int add_memory(phys_addr_t start, u64 size)
+{
+	int rc;
+
+	mem_hotplug_begin();
+	rc = add_memory_locked(start, size);
+	mem_hotplug_end();
 	return rc;
 }
 
@@ -169,6 +186,7 @@ int mhp_remove_sections(unsigned long first, unsigned long end)
 
 	if (mhp_pool_fill(&pool, mhp_moves_needed(first, end)))
 		return -ENOMEM;
+	spin_lock(&vmemmap_lock);
 	for (unsigned long nr = end; nr-- > first;) {
 		struct mhp_src src;
 
@@ -184,6 +202,7 @@ int mhp_remove_sections(unsigned long first, unsigned long end)
 	mhp_pool_drain(&pool);
 	for (unsigned long nr = end; nr-- > first;)
 		mhp_clear_section(nr);
+	spin_unlock(&vmemmap_lock);
 	return 0;
 }
 
@@ -203,7 +222,7 @@ static int mhp_check_removable(unsigned long first, unsigned long end)
 	return 0;
 }
 
-int remove_memory(phys_addr_t start, u64 size)
+int remove_memory_locked(phys_addr_t start, u64 size)
 {
 	unsigned long first = pfn_to_section_nr(start >> PAGE_SHIFT);
 	unsigned long end = first + size / MEMORY_BLOCK_SIZE;
@@ -214,9 +233,17 @@ int remove_memory(phys_addr_t start, u64 size)
 	rc = mhp_check_removable(first, end);
 	if (rc)
 		return rc;
-	mhp_lock();
-	rc = mhp_remove_sections(first, end);
-	mhp_unlock();
+	pcp_drain_all();         /* offline drained the block; nothing may linger */
+	return mhp_remove_sections(first, end);
+}
+
+int remove_memory(phys_addr_t start, u64 size)
+{
+	int rc;
+
+	mem_hotplug_begin();
+	rc = remove_memory_locked(start, size);
+	mem_hotplug_end();
 	return rc;
 }
 
@@ -225,13 +252,15 @@ int remove_memory(phys_addr_t start, u64 size)
 int add_memory_driver_managed(phys_addr_t start, u64 size)
 {
 	unsigned long first = pfn_to_section_nr(start >> PAGE_SHIFT);
-	int rc = add_memory(start, size);
+	int rc;
 
-	if (rc || memhp_default_online_type == MMOP_OFFLINE)
-		return rc;
-	for (unsigned long nr = first; nr < first + size / MEMORY_BLOCK_SIZE; nr++)
-		online_memory_block(nr, memhp_default_online_type);
-	return 0;
+	mem_hotplug_begin();
+	rc = add_memory_locked(start, size);
+	if (!rc && memhp_default_online_type != MMOP_OFFLINE)
+		for (unsigned long nr = first; nr < first + size / MEMORY_BLOCK_SIZE; nr++)
+			online_memory_block_locked(nr, memhp_default_online_type);
+	mem_hotplug_end();
+	return rc;
 }
 
 /* Blocks one call may span: the whole of what hot-add can reach (512 GiB,
@@ -247,6 +276,7 @@ int offline_and_remove_memory(phys_addr_t start, u64 size, unsigned long *busy_p
 
 	if (!rc && end - first > MHP_MAX_BLOCKS)
 		rc = -ERANGE;
+	mem_hotplug_begin();
 	for (nr = first; nr < end && !rc; nr++)
 		if (!sparse_section_has(nr, SECTION_PRESENT | SECTION_MEMMAP) ||
 		    sparse_section_has(nr, SECTION_EARLY))
@@ -254,17 +284,18 @@ int offline_and_remove_memory(phys_addr_t start, u64 size, unsigned long *busy_p
 	for (nr = first; nr < end && !rc; nr++) {
 		if (!sparse_section_has(nr, SECTION_ONLINE))
 			continue;
-		rc = offline_memory_block(nr, busy_pfn);
+		rc = offline_memory_block_locked(nr, busy_pfn);
 		if (!rc)
 			offlined[(nr - first) / 64] |= 1ULL << ((nr - first) % 64);
 	}
 	if (!rc)
-		rc = remove_memory(start, size);
+		rc = remove_memory_locked(start, size);
 	if (rc)                  /* put back what we offlined, in the zone it had */
 		for (nr = first; nr < end; nr++)
 			if (offlined[(nr - first) / 64] & (1ULL << ((nr - first) % 64)))
-				online_memory_block(nr, sparse_section(nr)->zone == ZONE_MOVABLE ?
-						    MMOP_ONLINE_MOVABLE : MMOP_ONLINE_KERNEL);
+				online_memory_block_locked(nr, sparse_section(nr)->zone == ZONE_MOVABLE ?
+							   MMOP_ONLINE_MOVABLE : MMOP_ONLINE_KERNEL);
+	mem_hotplug_end();
 	return rc;
 }
 

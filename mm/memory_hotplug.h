@@ -11,9 +11,10 @@
  * With memmap_on_memory (default) a block's struct pages (512 frames) and
  * the page-table pages that map them and extend the direct map come from
  * the start of the block itself (the altmap): a hot-add takes no page of
- * existing memory.  Every function serialises on one hotplug lock (one CPU:
- * they must not be called from IRQ context); each returns 0 or a negative
- * errno with nothing changed. */
+ * existing memory.  Every function serialises on the hotplug lock
+ * (mem_hotplug_begin/end: a plain spinlock, LOCK_ORDER_HOTPLUG, held for the
+ * whole operation and never irqsave: never call them from IRQ context);
+ * each returns 0 or a negative errno with nothing changed. */
 #ifndef MM_MEMORY_HOTPLUG_H
 #define MM_MEMORY_HOTPLUG_H
 #include <pagoda/types.h>
@@ -22,6 +23,12 @@
 #define MEMORY_BLOCK_SIZE SECTION_SIZE  /* 128 MiB, one section */
 
 enum mhp_online_type { MMOP_OFFLINE, MMOP_ONLINE, MMOP_ONLINE_KERNEL, MMOP_ONLINE_MOVABLE };
+
+/* The hotplug lock (Linux's mem_hotplug_begin/end): add, online, offline
+ * and remove take it; the outermost lock of mm/ (lock order in
+ * include/pagoda/spinlock.h). */
+void mem_hotplug_begin(void);
+void mem_hotplug_end(void);
 
 /* Add [start, start + size): every block present and offline.  0 or
  * -EINVAL (misaligned, zero), -EEXIST (overlaps present memory), -ERANGE

@@ -19,7 +19,16 @@
  * Movable; the default (listed first) is Movable when only the Movable
  * zone's span touches the block, else Normal.  Movable memory takes no
  * unmovable kernel allocation (mm_alloc_meta_page asks Normal), so it can
- * be offlined again once its users free it. */
+ * be offlined again once its users free it.
+ *
+ * Concurrency: the callers hold mem_hotplug_begin() (the public entry
+ * points below take it).  Offline isolates the section under the zone
+ * lock, drops it, drains every per-CPU list (mm/pcp.c: after that no list
+ * holds or hands out a page of the block), then checks and takes the free
+ * blocks under the zone lock again.  Other CPUs keep allocating meanwhile:
+ * the buddy skips ISOLATED sections and the per-CPU lists refuse their
+ * pages, so nothing is handed out from the block.
+ * Lock order: hotplug -> hugetlb (dissolve) -> zone -> pcp. */
 #include <pagoda/kernel.h>
 #include <pagoda/cmdline.h>
 #include "mm/memory_hotplug.h"
@@ -28,6 +37,7 @@
 #include "mm/hugetlb.h"
 #include "mm/page_poison.h"
 #include "mm/vm_check.h"
+#include "mm/pcp.h"
 
 enum mhp_online_type memhp_default_online_type = MMOP_ONLINE;
 
@@ -136,7 +146,7 @@ enum zone_type memhp_zone_for(unsigned long nr, enum mhp_online_type t)
 	return mhp_default_zone(nr);
 }
 
-int online_memory_block(unsigned long nr, enum mhp_online_type t)
+int online_memory_block_locked(unsigned long nr, enum mhp_online_type t)
 {
 	struct mem_section *ms = sparse_section(nr);
 	unsigned long usable = memhp_block_first_usable_pfn(nr), end = section_nr_to_pfn(nr + 1);
@@ -146,14 +156,24 @@ int online_memory_block(unsigned long nr, enum mhp_online_type t)
 	    (SECTION_PRESENT | SECTION_MEMMAP))
 		return -EINVAL;
 	zt = memhp_zone_for(nr, t);
-	mhp_lock();
 	mhp_online_pages(usable, end, zt);
 	ms->zone = zt;
-	zones[zt].present_pages += ms->nr_present_pages;
-	buddy_online_range(usable, end, zt);
 	ms->state |= SECTION_ONLINE;
-	mhp_unlock();
+	zone_lock(&zones[zt]);
+	zones[zt].present_pages += ms->nr_present_pages;
+	zone_unlock(&zones[zt]);
+	buddy_online_range(usable, end, zt);
 	return 0;
+}
+
+int online_memory_block(unsigned long nr, enum mhp_online_type t)
+{
+	int rc;
+
+	mem_hotplug_begin();
+	rc = online_memory_block_locked(nr, t);
+	mem_hotplug_end();
+	return rc;
 }
 
 /* The first pfn of [start, end) not inside a free block that lies within
@@ -202,7 +222,7 @@ static void mhp_take_free_blocks_locked(struct zone *z, unsigned long start, uns
 	}
 }
 
-int offline_memory_block(unsigned long nr, unsigned long *busy_pfn)
+int offline_memory_block_locked(unsigned long nr, unsigned long *busy_pfn)
 {
 	struct mem_section *ms = sparse_section(nr);
 	unsigned long usable = memhp_block_first_usable_pfn(nr), end = section_nr_to_pfn(nr + 1), busy;
@@ -214,15 +234,16 @@ int offline_memory_block(unsigned long nr, unsigned long *busy_pfn)
 		*busy_pfn = mhp_first_busy_huge(usable, end);
 		return -EBUSY;
 	}
-	mhp_lock();
 	z = &zones[ms->zone];
 	zone_lock(z);
 	ms->state |= SECTION_ISOLATED;
+	zone_unlock(z);
+	pcp_drain_all();                 /* after the isolation: see the theory */
+	zone_lock(z);
 	busy = mhp_first_busy(usable, end);
 	if (busy < end) {
 		ms->state &= ~SECTION_ISOLATED;
 		zone_unlock(z);
-		mhp_unlock();
 		*busy_pfn = busy;
 		return -EBUSY;
 	}
@@ -232,8 +253,17 @@ int offline_memory_block(unsigned long nr, unsigned long *busy_pfn)
 	ms->state &= ~(SECTION_ONLINE | SECTION_ISOLATED);
 	zone_unlock(z);
 	mhp_init_offline_pages(usable, end);
-	mhp_unlock();
 	return 0;
+}
+
+int offline_memory_block(unsigned long nr, unsigned long *busy_pfn)
+{
+	int rc;
+
+	mem_hotplug_begin();
+	rc = offline_memory_block_locked(nr, busy_pfn);
+	mem_hotplug_end();
+	return rc;
 }
 
 const char *memhp_pfn_owner(unsigned long pfn)

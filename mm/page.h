@@ -92,6 +92,7 @@ enum pageflags {
 	PG_memmap,       /* frame backs vmemmap (struct pages) */
 	PG_pgtable,      /* frame is a kernel page-table page */
 	PG_vmemmap_optimized, /* head of a huge page whose tail vmemmap is the shared tail page (HVO) */
+	PG_pcp,          /* free order-0 page on a per-CPU list (mm/pcp.c) */
 	NR_PAGEFLAGS
 };
 

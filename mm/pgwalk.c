@@ -17,6 +17,8 @@
 #include "mm/vmstat.h"
 #include "mm/sparse.h"
 
+spinlock_t vmemmap_lock = SPINLOCK_INIT("vmemmap", LOCK_ORDER_VMEMMAP);
+
 static pte_t *pgwalk_table(pte_t e) { return (pte_t *)__va(pte_pa(e)); }
 
 pte_t *pgwalk_lookup(unsigned long va, int *level)

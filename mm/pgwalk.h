@@ -15,6 +15,13 @@
 #define MM_PGWALK_H
 #include <pagoda/types.h>
 #include <asm/pgtable.h>
+#include <pagoda/spinlock.h>
+
+/* Run-time edits of the kernel page tables that map the vmemmap (HVO
+ * remaps, hot-add populate, hot-remove teardown and table moves) hold this
+ * (LOCK_ORDER_VMEMMAP, plain: held across TLB shootdowns).  Defined in
+ * mm/pgwalk.c. */
+extern spinlock_t vmemmap_lock;
 
 /* Returns the physical address of a zeroed page for a table, or 0. */
 typedef phys_addr_t (*pgwalk_alloc_t)(void);

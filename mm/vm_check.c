@@ -14,6 +14,9 @@
  *     not a memmap, page-table or self-hosted frame,
  *     inside one present online section of that zone;
  *     entries = nr_free, pages = zone free_pages, zones = nr_free_pages()
+ *     (the per-CPU lists not drained: their pages are outside those counts)
+ *   checker "pcp lists"      every per-CPU list entry: PG_pcp, free, order 0,
+ *     of the list's zone, in an online section; entries = count (mm/pcp.c)
  *   checker "memmap"         every struct page of sections with a memmap:
  *
  *     pfn  [ . . H . . . | H(o=3) t t t t t t t | H(o=0) H(o=0) . . ]
@@ -22,15 +25,21 @@
  *                                                ^ same-order free buddies:
  *                                                  unmerged only if ISOLATED
  *     heads found per zone/order = nr_free, so every PG_buddy page is a
- *     list head, none is listed twice and no two free blocks overlap
+ *     list head, none is listed twice and no two free blocks overlap;
+ *     PG_pcp pages found = pages on the per-CPU lists, none inside a free
+ *     block, so every PG_pcp page is on exactly one list
  *
  *   checker "hvo"            shared tail pages hold canonical tails; RO rows
  *     = (N-1) per optimized page; nr_hugetlb_vmemmap_optimized agrees
  *   checker "hugetlb pools"  listed heads sane, counters and meminfo agree,
  *     no hugetlb head outside the pools (mm/hugetlb_check.c)
  * The order matters: "sections" proves the struct pages the later checkers
- * read are mapped.  Zone locks are held for the whole run so the lists
- * hold still.  No checker changes anything. */
+ * read are mapped.  Zone locks (in zone order), then every per-CPU list
+ * lock (in CPU order), are held for the whole run so the lists hold
+ * still; run it outside hotplug and pool operations (the shell and the
+ * tests do).  No checker changes anything.
+ *
+ * Lock order here: zone Normal -> zone Movable -> pcp0 -> ... -> pcp7. */
 #include <pagoda/kernel.h>
 #include <pagoda/shell.h>
 #include <pagoda/selftest.h>
@@ -41,6 +50,7 @@
 #include "mm/pgwalk.h"
 #include "mm/hugetlb_vmemmap.h"
 #include "mm/memory_hotplug.h"
+#include "mm/pcp.h"
 
 #define SECTION_KNOWN_BITS (SECTION_PRESENT | SECTION_ONLINE | SECTION_MEMMAP | SECTION_EARLY | \
 			    SECTION_SELF_HOSTED | SECTION_ISOLATED)
@@ -284,8 +294,9 @@ static bool vm_check_free_lists(struct vm_check *c)
 			return false;
 		total += pages;
 	}
-	if (total != nr_free_pages())
-		return vm_check_fail(c, "lists hold %lu pages, nr_free_pages %lu", total, nr_free_pages());
+	if (total != nr_free_pages_locked())
+		return vm_check_fail(c, "lists hold %lu pages, nr_free_pages %lu", total,
+				     nr_free_pages_locked());
 	return true;
 }
 
@@ -328,6 +339,9 @@ static bool vm_check_free_block(struct vm_check *c, const struct mem_section *ms
 		if (page_test_flag(p + i, PG_reserved))
 			return vm_check_fail(c, "pfn %#lx inside free block %#lx order %u is reserved",
 					     pfn + i, pfn, o);
+		if (page_test_flag(p + i, PG_pcp))
+			return vm_check_fail(c, "pfn %#lx inside free block %#lx order %u is on a per-CPU "
+					     "list", pfn + i, pfn, o);
 		if (vm_check_frame_kind(p + i))
 			return vm_check_fail(c, "pfn %#lx inside free block %#lx order %u is a %s frame",
 					     pfn + i, pfn, o, vm_check_frame_kind(p + i));
@@ -335,9 +349,10 @@ static bool vm_check_free_block(struct vm_check *c, const struct mem_section *ms
 	return vm_check_merged(c, ms, pfn, p);
 }
 
-/* Walk the struct pages of section nr, counting free block heads. */
+/* Walk the struct pages of section nr, counting free block heads and
+ * per-CPU list pages (*pcp). */
 static bool vm_check_section_pages(struct vm_check *c, unsigned long nr, const struct mem_section *ms,
-				   unsigned long heads[NR_ZONES][NR_ORDERS])
+				   unsigned long heads[NR_ZONES][NR_ORDERS], unsigned long *pcp)
 {
 	unsigned long pfn = section_nr_to_pfn(nr), end = section_nr_to_pfn(nr + 1);
 
@@ -345,6 +360,7 @@ static bool vm_check_section_pages(struct vm_check *c, unsigned long nr, const s
 		const struct page *p = pfn_to_page(pfn);
 
 		if (!page_test_flag(p, PG_buddy)) {
+			*pcp += page_test_flag(p, PG_pcp);
 			pfn++;
 			continue;
 		}
@@ -358,13 +374,16 @@ static bool vm_check_section_pages(struct vm_check *c, unsigned long nr, const s
 
 static bool vm_check_memmap(struct vm_check *c)
 {
-	unsigned long heads[NR_ZONES][NR_ORDERS] = { { 0 } };
+	unsigned long heads[NR_ZONES][NR_ORDERS] = { { 0 } }, pcp = 0;
 	const struct mem_section *ms;
 	unsigned long nr;
 
 	for_each_present_section(nr, ms)
-		if ((ms->state & SECTION_MEMMAP) && !vm_check_section_pages(c, nr, ms, heads))
+		if ((ms->state & SECTION_MEMMAP) && !vm_check_section_pages(c, nr, ms, heads, &pcp))
 			return false;
+	if (pcp != nr_free_pcp())
+		return vm_check_fail(c, "%lu PG_pcp pages in the memmap, %lu on the per-CPU lists", pcp,
+				     nr_free_pcp());
 	for (int zi = 0; zi < NR_ZONES; zi++)
 		for (int o = 0; o <= MAX_ORDER; o++)
 			if (heads[zi][o] != zones[zi].free_area[o].nr_free)
@@ -384,6 +403,7 @@ static const struct vm_checker {
 } vm_checkers[] = {
 	{ "sections", vm_check_sections },
 	{ "free lists", vm_check_free_lists },
+	{ "pcp lists", pcp_vm_check },
 	{ "memmap", vm_check_memmap },
 	{ "memory blocks", memhp_vm_check },
 	{ "hvo", hugetlb_vmemmap_check },
@@ -398,10 +418,12 @@ int vm_check_run(char *msg, size_t size)
 	msg[0] = '\0';
 	for (int zi = 0; zi < NR_ZONES; zi++)
 		zone_lock(&zones[zi]);
+	pcp_lock_all();
 	for (size_t i = 0; ok && i < ARRAY_SIZE(vm_checkers); i++) {
 		c.checker = vm_checkers[i].name;
 		ok = vm_checkers[i].fn(&c);
 	}
+	pcp_unlock_all();
 	for (int zi = NR_ZONES - 1; zi >= 0; zi--)
 		zone_unlock(&zones[zi]);
 	return ok ? 0 : -1;

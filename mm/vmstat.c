@@ -2,7 +2,9 @@
  * event counters the arch bumps (TLB flushes).
  *
  *   managed (MemTotal) = pages handed to the buddy allocator
- *   free    (MemFree)  = pages on free lists now
+ *   free    (MemFree)  = pages on free lists now, the per-CPU lists drained
+ *                        first (nr_free_pcp: pages on them after that drain,
+ *                        non-zero only if another CPU refilled meanwhile)
  *   struct page memory = nr_memmap_boot_pages + nr_memmap_pages
  *                        (+ self-hosted pages of memmap-on-memory blocks)
  */
@@ -11,6 +13,7 @@
 #include <asm/vmparam.h>
 #include "mm/vmstat.h"
 #include "mm/buddy.h"
+#include "mm/pcp.h"
 
 u64 vm_events[NR_VM_EVENTS];
 long vm_node_stat[NR_VM_NODE_STAT_ITEMS];
@@ -40,7 +43,8 @@ static const char *const vmstat_event_names[NR_VM_EVENTS] = {
 /* /proc/vmstat: "name value" lines, free pages first as in Linux. */
 static int vmstat_show(struct seq *s, void *priv)
 {
-	seq_printf(s, "nr_free_pages %lu\n", nr_free_pages());
+	seq_printf(s, "nr_free_pages %lu\n", nr_free_pages());       /* drains the per-CPU lists */
+	seq_printf(s, "nr_free_pcp %lu\n", nr_free_pcp());
 	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
 		seq_printf(s, "%s %ld\n", vmstat_node_names[i], vm_node_stat[i]);
 	for (int i = 0; i < NR_VM_EVENTS; i++)
