@@ -2,7 +2,8 @@
  *
  *   arch entry -> console, vectors, bootinfo, boot page tables
  *     -> kmain: banner, firmware map, command line, mm_init,
- *        arch_late_init, initcalls, pagoda.crashtest=, pagoda.run=, shell
+ *        arch_late_init (finds the CPUs), arch_smp_boot_secondaries,
+ *        initcalls, pagoda.crashtest=, pagoda.run=, shell
  */
 #include <pagoda/kernel.h>
 #include <pagoda/arch.h>
@@ -12,6 +13,7 @@
 #include <pagoda/init.h>
 #include <pagoda/mm.h>
 #include <pagoda/shell.h>
+#include <pagoda/smp.h>
 #include <asm/vmparam.h>
 
 extern const struct initcall __start_pagoda_initcalls[], __stop_pagoda_initcalls[];
@@ -36,6 +38,7 @@ __noreturn void kmain(void)
 	cmdline_parse(bootinfo.cmdline);
 	mm_init(&bootinfo);
 	arch_late_init();
+	arch_smp_boot_secondaries();
 	run_initcalls();
 	crashtest_run();
 	shell_run_boot_commands();

@@ -57,7 +57,11 @@ void smp_ipi_handler(void);
 void arch_smp_boot_secondaries(void);
 /* Send the one Pagoda IPI to cpu (x86: LAPIC fixed vector; arm64: SGI). */
 void arch_send_ipi(unsigned int cpu);
-/* Wait for an interrupt with interrupts enabled, return after it (sti;hlt / wfi). */
+/* Wait for an interrupt with interrupts enabled, return after it (sti;hlt / wfi).
+ * The idle loop calls it with interrupts off after checking for work: it
+ * must enable them atomically with the wait (x86 `sti; hlt`; arm64 `wfi`
+ * then unmask: wfi wakes on a pending masked IRQ), so an IPI sent between
+ * the check and the wait is not lost.  Returns with interrupts on. */
 void arch_cpu_idle(void);
 /* /proc/cpuinfo lines after `processor\t: N` for cpu (x86_64 `apicid\t\t: N`,
  * arm64 `MPIDR\t\t: 0x...`), each ending in a newline. */
@@ -88,4 +92,14 @@ struct cpu_work {
 int smp_run_on(unsigned int cpu, struct cpu_work *w);
 /* Spin until w->done (servicing this CPU's own cross calls). */
 void smp_work_wait(struct cpu_work *w);
+
+/* ---- time accounting (/proc/stat) */
+/* Bracket a wait that counts as idle on this CPU (the secondaries' idle
+ * loop; the shell waiting for input on CPU 0). */
+void smp_idle_enter(void);
+void smp_idle_exit(void);
+/* Cycles cpu has been online and, of those, idle. */
+void smp_cpu_times(unsigned int cpu, u64 *online, u64 *idle);
+/* IPIs cpu has handled. */
+u64 smp_cpu_ipis(unsigned int cpu);
 #endif

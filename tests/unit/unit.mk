@@ -6,7 +6,7 @@
 HOST_CC     ?= gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	-fno-omit-frame-pointer -DPAGODA_HOST \
+	-fno-omit-frame-pointer -DPAGODA_HOST -DPAGODA_LOCK_DEBUG \
 	-Iinclude -Itests/unit/host/include -Itests/unit -I.
 HOST_LDLIBS := -lcmocka
 
