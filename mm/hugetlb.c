@@ -38,6 +38,7 @@
 #include <pagoda/kernel.h>
 #include <pagoda/list.h>
 #include <pagoda/selftest.h>
+#include <pagoda/fault_inject.h>
 #include "mm/hugetlb.h"
 #include "mm/buddy.h"
 #include "mm/sparse.h"
@@ -247,6 +248,7 @@ static unsigned long hugetlb_grow_batch(struct hstate *h, unsigned long want)
 	unsigned long got = 0;
 
 	list_init(&batch);
+	fail_site_enter(FAIL_SITE_POOL_GROW);
 	while (got < MIN(want, (unsigned long)HUGETLB_BATCH)) {
 		struct page *page = hugetlb_alloc_fresh(h->order);
 
@@ -256,6 +258,7 @@ static unsigned long hugetlb_grow_batch(struct hstate *h, unsigned long want)
 		got++;
 	}
 	hugetlb_add_fresh_batch(h, &batch);
+	fail_site_exit(FAIL_SITE_POOL_GROW);
 	return got;
 }
 
