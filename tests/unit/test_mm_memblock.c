@@ -86,6 +86,17 @@ static void memblock_mem_limit_refused(void)
 		(unsigned long long)memblock_end_of_ram());
 }
 
+/* Is every byte of [p, p + n) equal to c? */
+static bool host_all_bytes(const void *p, size_t n, unsigned char c)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i] != c)
+			return false;
+	return true;
+}
+
 static void memblock_alloc_rules(void)
 {
 	struct host_mm_opts o = { .quiet = true, .memblock_only = true };
@@ -101,7 +112,9 @@ static void memblock_alloc_rules(void)
 	host_ok(a == 255 * SZ_1M, "first allocation at the top, aligned (%#llx)", (unsigned long long)a);
 	host_ok(b == 256 * SZ_1M - PAGE_SIZE, "second allocation takes the highest free page (%#llx)", (unsigned long long)b);
 	host_ok(memblock.reserved.total == before + 4 * PAGE_SIZE, "sizes rounded to pages, reserved");
-	host_ok(((u64 *)__va(a))[100] == 0, "allocation zeroed");
+	host_ok(host_all_bytes(__va(a), 3 * PAGE_SIZE, 0) && host_all_bytes(__va(b), PAGE_SIZE, 0) &&
+		host_all_bytes(__va(a + 3 * PAGE_SIZE), PAGE_SIZE, HOST_PHYS_JUNK),
+		"allocations zeroed, every byte (the page above is still junk)");
 	host_ok(HOST_EXPECT_PANIC(memblock_alloc_phys(SZ_1G, PAGE_SIZE)) &&
 		strstr(host_panic_msg, "out of memory"), "exhaustion panics: %s", host_panic_msg);
 }

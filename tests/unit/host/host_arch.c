@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <pagoda/bootinfo.h>
 #include <pagoda/cmdline.h>
@@ -31,6 +32,8 @@ unsigned long host_vmemmap_start;
 unsigned long host_direct_map_size;
 static int host_memfd = -1;
 static phys_addr_t host_pgd_pa;
+#define HOST_JUNK_CHUNK SZ_2M          /* simulated RAM gets its junk by chunks */
+static void host_junk_chunk(u64 idx);
 
 pte_t *arch_pgd(void) { return __va(host_pgd_pa); }
 
@@ -46,12 +49,14 @@ void arch_set_pte(unsigned long va, int level, pte_t *ptep, pte_t val)
 	*(volatile pte_t *)ptep = val;
 	if (level != 0 || !host_in_vmemmap(va))
 		return;
-	if (pte_present(val))
+	if (pte_present(val)) {
+		host_junk_chunk(pte_pa(val) / HOST_JUNK_CHUNK);
 		p = mmap((void *)va, PAGE_SIZE, PROT_READ | (pte_writable(val) ? PROT_WRITE : 0),
 			 MAP_SHARED | MAP_FIXED, host_memfd, (off_t)pte_pa(val));
-	else
+	} else {
 		p = mmap((void *)va, PAGE_SIZE, PROT_NONE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+	}
 	if (p == MAP_FAILED) {
 		perror("arch_set_pte: mmap");
 		abort();
@@ -99,21 +104,67 @@ static unsigned long host_reserve(u64 size, u64 align)
 	return ALIGN_UP((unsigned long)p, align);
 }
 
-static void host_map_phys(u64 phys_size)
+/* Simulated RAM holds junk, as real RAM holds whatever its last owner left,
+ * so every "zeroed" promise of mm/ is really tested.  Writing junk over all
+ * of it at boot costs seconds per GiB, so it is done lazily, per 2 MiB chunk:
+ *
+ *   direct map chunk PROT_NONE --first touch (SIGSEGV)--> fill HOST_PHYS_JUNK,
+ *                                                         PROT_READ|WRITE
+ *   arch_set_pte() mapping a frame into the vmemmap fills its chunk first.
+ *
+ * Which chunks hold junk is in shared memory (forked probes see it); a fault
+ * outside the direct map goes to the handler installed before (ASan's). */
+static u8 *host_junk_done;             /* one byte per chunk: junk written */
+static u64 host_phys_size;
+static struct sigaction host_junk_prev;
+
+static void host_junk_chunk(u64 idx)
 {
+	void *va = (void *)(host_page_offset + idx * HOST_JUNK_CHUNK);
+
+	if (mprotect(va, HOST_JUNK_CHUNK, PROT_READ | PROT_WRITE))
+		abort();
+	if (!host_junk_done[idx])
+		memset(va, HOST_PHYS_JUNK, HOST_JUNK_CHUNK);
+	host_junk_done[idx] = 1;
+}
+
+static void host_junk_fault(int sig, siginfo_t *si, void *uc)
+{
+	unsigned long a = (unsigned long)si->si_addr;
+
+	if (a >= host_page_offset && a < host_page_offset + host_phys_size) {
+		host_junk_chunk((a - host_page_offset) / HOST_JUNK_CHUNK);
+		return;
+	}
+	sigaction(SIGSEGV, &host_junk_prev, NULL);     /* a real fault: re-raised */
+}
+
+static void host_map_phys(u64 size)
+{
+	struct sigaction sa = { .sa_sigaction = host_junk_fault, .sa_flags = SA_SIGINFO };
+	u64 phys_size = ALIGN_UP(size, HOST_JUNK_CHUNK);
+
 	host_memfd = memfd_create("pagoda-phys", 0);
 	if (host_memfd < 0 || ftruncate(host_memfd, (off_t)phys_size)) {
 		perror("host_map_phys: memfd");
 		abort();
 	}
 	host_page_offset = host_reserve(phys_size, SZ_1G);
-	if (mmap((void *)host_page_offset, phys_size, PROT_READ | PROT_WRITE,
+	if (mmap((void *)host_page_offset, phys_size, PROT_NONE,
 		 MAP_SHARED | MAP_FIXED, host_memfd, 0) == MAP_FAILED) {
 		perror("host_map_phys: mmap");
 		abort();
 	}
+	host_junk_done = mmap(NULL, phys_size / HOST_JUNK_CHUNK, PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (host_junk_done == MAP_FAILED || sigaction(SIGSEGV, &sa, &host_junk_prev)) {
+		perror("host_map_phys: junk");
+		abort();
+	}
+	host_phys_size = phys_size;
 	host_vmemmap_start = host_reserve(VMEMMAP_SIZE, SZ_1G);
-	host_direct_map_size = phys_size;
+	host_direct_map_size = size;
 }
 
 /* Memory hotplug on the host: like x86_64, the "direct map" (the memfd

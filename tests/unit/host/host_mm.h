@@ -2,7 +2,8 @@
  * catch panics, read pseudo-files and run shell verbs and selftests.
  *
  *   host_mm_boot(mem_bytes, opts)
- *     memfd (sparse file) = physical memory [0, max end of the map)
+ *     memfd (sparse file) = physical memory [0, max end of the map), every
+ *       byte HOST_PHYS_JUNK before first use (filled lazily, host_arch.c)
  *     bootinfo: usable [0, mem_bytes) (or opts->map), kernel image reserved
  *       at opts->kernel_base (default 2 MiB, 2 MiB long; its first page is
  *       the root page table, its second a 1 GiB-block "direct map" table)
@@ -18,6 +19,7 @@
 #include "mm/page.h"
 
 #define HOST_MAP_MAX 16
+#define HOST_PHYS_JUNK 0x6b   /* every byte of simulated RAM before its first use */
 
 struct host_mm_opts {
 	const char *cmdline;                       /* e.g. "mem=256M page_poison=off" */
