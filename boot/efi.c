@@ -26,7 +26,7 @@ u32 efi_mem_type_to_boot(u32 t, u64 attribute)
 	if (t == EFI_LOADER_CODE || t == EFI_LOADER_DATA ||
 	    t == EFI_BOOT_SERVICES_CODE || t == EFI_BOOT_SERVICES_DATA ||
 	    t == EFI_CONVENTIONAL_MEMORY)
-		return attribute & EFI_MEMORY_WB ? BOOT_MEM_USABLE : BOOT_MEM_RESERVED;
+		return (attribute & EFI_MEMORY_WB) ? BOOT_MEM_USABLE : BOOT_MEM_RESERVED;
 	if (t == EFI_ACPI_RECLAIM_MEMORY)
 		return BOOT_MEM_ACPI;
 	if (t == EFI_ACPI_MEMORY_NVS)

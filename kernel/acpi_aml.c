@@ -172,7 +172,8 @@ static int aml_crs_buffer(const u8 *aml, size_t len, size_t i, size_t *start, si
 		return -EINVAL;
 	*end = pos + pkg;
 	pos += n;
-	if (aml_const(aml, *end, &pos, &size) || pos + size > *end)
+	/* size > *end - pos, not pos + size > *end: a QWord size wraps the sum */
+	if (aml_const(aml, *end, &pos, &size) || size > *end - pos)
 		return -EINVAL;
 	*start = pos;
 	*end = pos + size;

@@ -26,7 +26,7 @@ struct crashtest {
 	const char *name;          /* the parameter's value */
 	const char *what;          /* what the fault is, for the log */
 	const char *func;          /* the function that faults ... */
-	void (*faulting)(void);    /* ... and its address */
+	const void *faulting;      /* ... and its address */
 	void (*run)(void);         /* what pagoda.crashtest= calls */
 };
 
@@ -64,11 +64,11 @@ static __attribute__((noinline)) void crashtest_nx(void)
 
 static const struct crashtest crashtests[] = {
 	{ "null", "load through a NULL pointer", "crashtest_null",
-	  crashtest_null, crashtest_null },
+	  (const void *)crashtest_null, crashtest_null },
 	{ "stack", "recursion until the stack overflows", "crashtest_recurse",
-	  crashtest_recurse, crashtest_recurse },
+	  (const void *)crashtest_recurse, crashtest_recurse },
 	{ "nx", "call into a data buffer", "crashtest_data",
-	  (void (*)(void))(uintptr_t)crashtest_data, crashtest_nx },
+	  crashtest_data, crashtest_nx },
 };
 
 static const struct crashtest *crashtest_armed;
@@ -100,7 +100,7 @@ void crashtest_run(void)
 	if (!t)
 		return;
 	printk("crashtest: %s: %s in %s (%#lx)\n", t->name, t->what, t->func,
-	       (unsigned long)(uintptr_t)t->faulting);
+	       (unsigned long)t->faulting);
 	t->run();
 	panic("pagoda.crashtest=%s returned without a fault", t->name);
 }
