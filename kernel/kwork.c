@@ -1,51 +1,60 @@
-/* kwork: work queued from IRQ context, run later in thread context.
+/* kwork: work queued from IRQ context or any CPU, run later in thread
+ * context on the shell's CPU.
  *
- *   IRQ handler: kwork_queue(w)           shell input loop: kwork_run()
- *        w->queued = true                      while (tail != head)
- *        ring[head % N] = w; head++  ---->         w = ring[tail % N]; tail++
- *                                                  w->queued = false; w->fn(w)
+ *   any CPU, any context: kwork_queue(w)    shell input loop: kwork_run()
+ *     lock                                     lock
+ *     if !w->queued:                           w = ring[tail % N]; tail++
+ *       w->queued = true                       w->queued = false
+ *       ring[head % N] = w; head++  ---->      unlock; w->fn(w)
+ *     unlock
  *
- * One producer side (interrupt handlers, which do not nest on the one CPU
- * that takes them) and one consumer (the shell): a single-producer
- * single-consumer ring needs no lock, no atomics and no interrupt masking,
- * only that each index is written by one side and read with READ_ONCE.
+ * Several CPUs (and interrupt handlers on each) may queue, so the ring is
+ * under kwork_lock, irqsave (a handler on this CPU may queue while thread
+ * context holds it), a leaf: nothing else is taken under it.  w->fn runs
+ * without the lock, so it may queue works, itself included.
  * A work sits in the ring at most once (queued), so the ring overflows only
  * if more than KWORK_RING distinct works exist: that panics, naming both. */
 #include <pagoda/irq.h>
 #include <pagoda/panic.h>
-#include <asm/io.h>
+#include <pagoda/spinlock.h>
 
 #define KWORK_RING 32
-#define KWORK_READ(x)  (*(volatile __typeof__(x) *)&(x))
 
+static spinlock_t kwork_lock = SPINLOCK_INIT("kwork", LOCK_ORDER_NONE);
 static struct kwork *kwork_ring[KWORK_RING];
-static unsigned long kwork_head;   /* written by kwork_queue only */
-static unsigned long kwork_tail;   /* written by kwork_run only */
+static unsigned long kwork_head, kwork_tail;   /* [tail, head) queued, under kwork_lock */
 
 void kwork_queue(struct kwork *w)
 {
-	unsigned long head = kwork_head;
+	unsigned long flags = spin_lock_irqsave(&kwork_lock);
 
-	if (KWORK_READ(w->queued))
-		return;
-	if (head - KWORK_READ(kwork_tail) >= KWORK_RING)
-		panic("ring full: %d works queued, %p is one more", KWORK_RING, (void *)w);
-	w->queued = true;
-	kwork_ring[head % KWORK_RING] = w;
-	mb();
-	KWORK_READ(kwork_head) = head + 1;
+	if (!w->queued) {
+		if (kwork_head - kwork_tail >= KWORK_RING)
+			panic("ring full: %d works queued, %p is one more", KWORK_RING, (void *)w);
+		w->queued = true;
+		kwork_ring[kwork_head++ % KWORK_RING] = w;
+	}
+	spin_unlock_irqrestore(&kwork_lock, flags);
+}
+
+/* Pop the oldest queued work (marked not queued), or NULL. */
+static struct kwork *kwork_pop(void)
+{
+	unsigned long flags = spin_lock_irqsave(&kwork_lock);
+	struct kwork *w = NULL;
+
+	if (kwork_tail != kwork_head) {
+		w = kwork_ring[kwork_tail++ % KWORK_RING];
+		w->queued = false;
+	}
+	spin_unlock_irqrestore(&kwork_lock, flags);
+	return w;
 }
 
 void kwork_run(void)
 {
-	while (KWORK_READ(kwork_tail) != KWORK_READ(kwork_head)) {
-		struct kwork *w;
+	struct kwork *w;
 
-		mb();
-		w = kwork_ring[kwork_tail % KWORK_RING];
-		KWORK_READ(w->queued) = false;
-		mb();
-		KWORK_READ(kwork_tail) = kwork_tail + 1;
+	while ((w = kwork_pop()))
 		w->fn(w);
-	}
 }

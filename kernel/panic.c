@@ -25,6 +25,7 @@ __noreturn void panic_at(const char *func, const char *fmt, ...)
 			printk("\npanic: %s: nested panic\n", func);
 		arch_halt();
 	}
+	printk_panic_begin();       /* the console lock may be held: by us, or stuck */
 	printk_ensure_newline();
 	printk("panic: %s: ", func);
 	va_start(ap, fmt);

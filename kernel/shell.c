@@ -19,6 +19,7 @@
 #include <pagoda/string.h>
 #include <pagoda/arch.h>
 #include <pagoda/irq.h>
+#include <pagoda/smp.h>
 #include <asm/io.h>
 
 #define SHELL_PROMPT   "pagoda> "
@@ -171,10 +172,12 @@ static const char *shell_read_line(void)
 	shell_puts(SHELL_PROMPT);
 	ed.waiting = true;
 	for (;;) {
+		smp_idle_enter();           /* waiting for a key is idle time (/proc/stat) */
 		while ((c = arch_console_getc()) < 0) {
 			shell_run_kwork();
 			cpu_relax();
 		}
+		smp_idle_exit();
 		if (c == '\n' && ed.cr_seen) {
 			ed.cr_seen = false;
 			continue;

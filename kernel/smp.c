@@ -293,6 +293,11 @@ void smp_cpu_times(unsigned int cpu, u64 *online, u64 *idle)
 		*idle = *online;
 }
 
+bool smp_cpu_busy(unsigned int cpu)
+{
+	return __atomic_load_n(&smp_state[cpu].work, __ATOMIC_RELAXED) != NULL;
+}
+
 u64 smp_cpu_ipis(unsigned int cpu)
 {
 	return __atomic_load_n(&smp_state[cpu].ipis, __ATOMIC_RELAXED);

@@ -19,4 +19,7 @@ void printk_line_async(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 void printk_write(const char *s, size_t n);
 /* End the current console line if something was printed on it. */
 void printk_ensure_newline(void);
+/* panic(): from now on printk waits for the console lock only a bounded
+ * time, then breaks it (kernel/printk.c). */
+void printk_panic_begin(void);
 #endif

@@ -100,6 +100,8 @@ void smp_idle_enter(void);
 void smp_idle_exit(void);
 /* Cycles cpu has been online and, of those, idle. */
 void smp_cpu_times(unsigned int cpu, u64 *online, u64 *idle);
+/* cpu has smp_run_on work queued or running. */
+bool smp_cpu_busy(unsigned int cpu);
 /* IPIs cpu has handled. */
 u64 smp_cpu_ipis(unsigned int cpu);
 #endif

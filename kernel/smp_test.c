@@ -1,0 +1,160 @@
+/* Selftests of the cross calls (kernel/smp.c) on the CPUs that are online.
+ *
+ *   smp_ipi:  CPU 0 --call--> CPU n (n = 1..N-1, one at a time), waits a
+ *             bounded time for the call to run there; each target's IPI
+ *             count rose; the round trip in cycles and ns is printed
+ *   smp_call: on_each_cpu runs once on every CPU; smp_run_on work runs on
+ *             the CPU asked for; two CPUs calling each other at once with
+ *             interrupts off both finish (each waiter serves its own queue)
+ *
+ * With one CPU online both pass after saying `# 1 CPU online`. */
+#include <pagoda/selftest.h>
+#include <pagoda/smp.h>
+#include <pagoda/irq.h>
+#include <pagoda/arch.h>
+#include <pagoda/time.h>
+#include <pagoda/kernel.h>
+#include <asm/io.h>
+
+#define SMP_TEST_WAIT_MS 1000       /* a call not run by then is a failure */
+#define SMP_TEST_CROSS_CALLS 100    /* calls each way in the mutual test */
+
+static bool smp_test_single_cpu(void)
+{
+	if (num_online_cpus() > 1)
+		return false;
+	printk("# 1 CPU online\n");
+	return true;
+}
+
+/* Spin until *flag is non-zero or SMP_TEST_WAIT_MS passed; true if set. */
+static bool smp_test_wait_flag(volatile u32 *flag)
+{
+	u64 end = arch_cycles() + arch_cycles_per_sec() / 1000 * SMP_TEST_WAIT_MS;
+
+	while (!__atomic_load_n(flag, __ATOMIC_ACQUIRE))
+		if (arch_cycles() > end)
+			return false;
+	return true;
+}
+
+/* Set by the target: its CPU id + 1 (static: a late call still finds it). */
+static volatile u32 smp_test_ran_on;
+static void smp_test_mark(void *info)
+{
+	__atomic_store_n(&smp_test_ran_on, smp_processor_id() + 1, __ATOMIC_RELEASE);
+}
+
+SELFTEST(smp_ipi)
+{
+	if (smp_test_single_cpu())
+		return;
+	for_each_online_cpu(c) {
+		u64 ipis, t0, t1;
+
+		if (c == smp_processor_id())
+			continue;
+		ipis = smp_cpu_ipis(c);
+		smp_test_ran_on = 0;
+		t0 = arch_cycles();
+		EXPECT(smp_call_function_single(c, smp_test_mark, NULL, false) == 0);
+		EXPECT(smp_test_wait_flag(&smp_test_ran_on));
+		t1 = arch_cycles();
+		EXPECT(smp_test_ran_on == c + 1);
+		EXPECT(smp_cpu_ipis(c) > ipis);
+		printk("# CPU %u: IPI round trip %llu cycles (%llu ns), IPIs %llu -> %llu\n", c,
+		       (unsigned long long)(t1 - t0), (unsigned long long)cycles_to_ns(t1 - t0),
+		       (unsigned long long)ipis, (unsigned long long)smp_cpu_ipis(c));
+	}
+}
+
+static u32 smp_test_count[NR_CPUS];
+static void smp_test_count_here(void *info)
+{
+	__atomic_fetch_add(&smp_test_count[smp_processor_id()], 1, __ATOMIC_RELAXED);
+}
+
+static void smp_test_whoami(struct cpu_work *w)
+{
+	w->result = smp_processor_id();
+}
+
+/* Work: call the CPU w->result names SMP_TEST_CROSS_CALLS times with
+ * interrupts off, waiting each time; w->result = -(calls completed). */
+static void smp_test_call_peer(struct cpu_work *w)
+{
+	unsigned int peer = (unsigned int)w->result;
+	unsigned long flags = arch_irq_save();
+
+	w->result = 0;
+	for (int i = 0; i < SMP_TEST_CROSS_CALLS; i++) {
+		smp_call_function_single(peer, smp_test_count_here, NULL, true);
+		__atomic_store_n(&w->result, w->result - 1, __ATOMIC_RELAXED);
+	}
+	arch_irq_restore(flags);
+}
+
+/* Wait for w (bounded); false if it did not finish in time. */
+static bool smp_test_work_done(struct cpu_work *w)
+{
+	u64 end = arch_cycles() + arch_cycles_per_sec() / 1000 * SMP_TEST_WAIT_MS * 10;
+
+	while (!__atomic_load_n(&w->done, __ATOMIC_ACQUIRE))
+		if (arch_cycles() > end)
+			return false;
+	return true;
+}
+
+/* Static: if a test times out, the CPUs still running them find them. */
+static struct cpu_work smp_test_a, smp_test_b;
+
+SELFTEST(smp_call)
+{
+	struct cpu_work *a = &smp_test_a, *b = &smp_test_b;
+	unsigned int n = 0, last = 0, first;
+	u64 t0;
+
+	if (smp_test_single_cpu())
+		return;
+	for (unsigned int c = 0; c < NR_CPUS; c++)
+		smp_test_count[c] = 0;
+	on_each_cpu(smp_test_count_here, NULL, true);
+	for (unsigned int c = 0; c < NR_CPUS; c++) {
+		EXPECT(smp_test_count[c] == (cpu_online(c) ? 1u : 0u));
+		n += cpu_online(c);
+		last = cpu_online(c) ? c : last;
+	}
+	for_each_online_cpu(c) {
+		struct cpu_work w = { .fn = smp_test_whoami, .result = -1 };
+
+		if (c == 0)
+			continue;
+		EXPECT(smp_run_on(c, &w) == 0);
+		smp_work_wait(&w);
+		EXPECT(w.result == (long)c);
+	}
+	*a = (struct cpu_work){ .fn = smp_test_call_peer };
+	*b = (struct cpu_work){ .fn = smp_test_call_peer };
+	EXPECT(smp_run_on(0, a) == -EINVAL);
+	/* The first secondary and the last CPU call each other (CPU 0 if
+	 * there are two), both with interrupts off. */
+	first = last;
+	for_each_online_cpu(c)
+		if (c != 0 && c < first)
+			first = c;
+	a->result = last != first ? last : 0;
+	b->result = first;
+	t0 = arch_cycles();
+	EXPECT(smp_run_on(first, a) == 0);
+	if (last != first) {
+		EXPECT(smp_run_on(last, b) == 0);
+		EXPECT(smp_test_work_done(b));
+	} else {
+		smp_test_call_peer(b);
+	}
+	EXPECT(smp_test_work_done(a));
+	EXPECT(a->result == -SMP_TEST_CROSS_CALLS && b->result == -SMP_TEST_CROSS_CALLS);
+	printk("# on_each_cpu ran on %u CPUs; CPU %u and CPU %u called each other %ld and %ld times "
+	       "in %llu us\n", n, first, (unsigned int)(last != first ? last : 0), -a->result,
+	       -b->result, (unsigned long long)cycles_to_ns(arch_cycles() - t0) / 1000);
+}
