@@ -9,6 +9,7 @@
 #include <pagoda/kernel.h>
 #include <pagoda/selftest.h>
 #include <pagoda/pseudofs.h>
+#include <pagoda/fault_inject.h>
 #include "mm/buddy.h"
 #include "mm/sparse.h"
 #include "mm/page_poison.h"
@@ -213,6 +214,8 @@ static struct page *buddy_alloc_zone(unsigned int order, enum zone_type zt)
 struct page *alloc_pages(unsigned int order, enum zone_type zt)
 {
 	if (order > MAX_ORDER || zt >= NR_ZONES)
+		return NULL;
+	if (should_fail_alloc_page(order))          /* mm/fail_page_alloc.c */
 		return NULL;
 	for (int pass = 0; pass < 2; pass++) {
 		for (int zi = (int)zt; zi >= ZONE_NORMAL; zi--) {

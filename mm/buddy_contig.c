@@ -12,6 +12,7 @@
  * fails the request with -EBUSY. */
 #include <pagoda/kernel.h>
 #include <pagoda/selftest.h>
+#include <pagoda/fault_inject.h>
 #include "mm/buddy.h"
 #include "mm/sparse.h"
 #include "mm/page_poison.h"
@@ -61,6 +62,8 @@ static int contig_take(unsigned long start_pfn, unsigned long end_pfn, enum zone
 
 	if (start_pfn >= end_pfn || zt >= NR_ZONES)
 		return -EINVAL;
+	if (should_fail_alloc_pages(end_pfn - start_pfn))   /* mm/fail_page_alloc.c */
+		return -ENOMEM;
 	z = &zones[zt];
 	pcp_drain_all();
 	zone_lock(z);
@@ -129,6 +132,8 @@ int alloc_pages_outside(unsigned int order, enum zone_type zt, unsigned long avo
 
 	if (order > MAX_ORDER || zt >= NR_ZONES)
 		return -EINVAL;
+	if (should_fail_alloc_page(order))          /* mm/fail_page_alloc.c */
+		return -ENOMEM;
 	z = &zones[zt];
 	for (int pass = 0;; pass++) {               /* pass 1: the per-CPU lists drained */
 		zone_lock(z);

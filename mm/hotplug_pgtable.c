@@ -27,6 +27,7 @@
  * The moves are counted before anything changes (mhp_count_moves()), their
  * pages allocated up front, so a remove that cannot get them fails clean. */
 #include <pagoda/kernel.h>
+#include <pagoda/fault_inject.h>
 #include <asm/tlbflush.h>
 #include "mm/memory_hotplug.h"
 #include "mm/hotplug_internal.h"
@@ -59,6 +60,8 @@ static phys_addr_t mhp_altmap_table(struct mhp_src *src)
 	struct mem_section *ms = sparse_section(src->nr);
 	unsigned long pfn = section_nr_to_pfn(src->nr) + ms->nr_altmap_pages;
 
+	if (should_fail_alloc_page(0))              /* an allocation: fail_page_alloc */
+		return 0;
 	KASSERT(ms->nr_altmap_pages < VMEMMAP_PAGES_PER_SECTION + MHP_MAX_ALTMAP_TABLES,
 		"section %lu: altmap full (%u pages)", src->nr, ms->nr_altmap_pages);
 	ms->nr_altmap_pages++;
@@ -108,7 +111,9 @@ static phys_addr_t mhp_arch_table(void *ctx)
 		return 0;
 	if (src->altmap)
 		return mhp_altmap_table(src);
+	fail_site_enter(FAIL_SITE_PGTABLE);
 	pa = mhp_meta_page_boot_first();
+	fail_site_exit(FAIL_SITE_PGTABLE);
 	if (pa) {
 		mod_node_stat(NR_PAGE_TABLE_PAGES, 1);
 		page_set_flag(pfn_to_page(pa >> PAGE_SHIFT), PG_pgtable);
@@ -132,6 +137,8 @@ static phys_addr_t mhp_vmemmap_table(void)
 	if (!src->altmap)
 		return mm_alloc_meta_page();
 	pa = mhp_altmap_table(src);
+	if (!pa)
+		return 0;
 	memset(__va(pa), 0, PAGE_SIZE);
 	mod_node_stat(NR_PAGE_TABLE_PAGES, -1);
 	return pa;
@@ -144,8 +151,9 @@ static phys_addr_t mhp_frame(void *ctx)
 
 	if (mhp_inject_failure())
 		return 0;
-	if (src->altmap)
-		return (phys_addr_t)(section_nr_to_pfn(src->nr) + src->frames++) << PAGE_SHIFT;
+	if (src->altmap)                              /* an allocation: fail_page_alloc */
+		return should_fail_alloc_page(0) ? 0 :
+		       (phys_addr_t)(section_nr_to_pfn(src->nr) + src->frames++) << PAGE_SHIFT;
 	return vmemmap_alloc_buddy.frame(NULL);
 }
 
@@ -312,7 +320,11 @@ int mhp_pool_fill(struct mhp_pool *pool, unsigned long n)
 	KASSERT(n <= (unsigned long)MHP_MAX_MOVES, "%lu table moves (at most %d)", n, MHP_MAX_MOVES);
 	pool->n = pool->used = 0;
 	while ((unsigned long)pool->n < n) {
-		phys_addr_t pa = mhp_inject_failure() ? 0 : mhp_meta_page_boot_first();
+		phys_addr_t pa;
+
+		fail_site_enter(FAIL_SITE_PGTABLE);
+		pa = mhp_inject_failure() ? 0 : mhp_meta_page_boot_first();
+		fail_site_exit(FAIL_SITE_PGTABLE);
 
 		if (!pa) {
 			mhp_pool_drain(pool);

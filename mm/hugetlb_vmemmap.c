@@ -121,6 +121,7 @@
 #include <pagoda/kernel.h>
 #include <pagoda/cmdline.h>
 #include <pagoda/selftest.h>
+#include <pagoda/fault_inject.h>
 #include <asm/vmparam.h>
 #include "mm/hugetlb_vmemmap.h"
 #include "mm/buddy.h"
@@ -422,6 +423,7 @@ unsigned long hugetlb_vmemmap_optimize_folios(struct list_head *heads, unsigned 
 
 	if (!hugetlb_optimize_vmemmap || nv < 2 || order >= HVO_MAX_ORDER)
 		return 0;
+	fail_site_enter(FAIL_SITE_HVO_OPTIMIZE);
 	spin_lock(&vmemmap_lock);
 	while (e != heads) {
 		unsigned long n = 0;
@@ -433,6 +435,7 @@ unsigned long hugetlb_vmemmap_optimize_folios(struct list_head *heads, unsigned 
 	}
 	hvo_stash_drain();
 	spin_unlock(&vmemmap_lock);
+	fail_site_exit(FAIL_SITE_HVO_OPTIMIZE);
 	return done;
 }
 
@@ -560,6 +563,7 @@ unsigned long hugetlb_vmemmap_restore_folios(struct list_head *heads, unsigned i
 	unsigned long nv = hvo_vmemmap_pages(order), total = 0;
 	struct list_head *e = heads->next, *first;
 
+	fail_site_enter(FAIL_SITE_HVO_RESTORE);
 	spin_lock(&vmemmap_lock);
 	while (e != heads) {
 		unsigned long n = 0;
@@ -587,6 +591,7 @@ unsigned long hugetlb_vmemmap_restore_folios(struct list_head *heads, unsigned i
 		}
 	}
 	spin_unlock(&vmemmap_lock);
+	fail_site_exit(FAIL_SITE_HVO_RESTORE);
 	return total;
 }
 

@@ -29,6 +29,7 @@
  * pcp; TLB shootdowns are sent with only plain (never irqsave) locks held. */
 #include <pagoda/kernel.h>
 #include <pagoda/cmdline.h>
+#include <pagoda/fault_inject.h>
 #include <asm/vmparam.h>
 #include "mm/memory_hotplug.h"
 #include "mm/hotplug_internal.h"
@@ -132,11 +133,13 @@ int add_memory_locked(phys_addr_t start, u64 size)
 		return rc;
 	if (!mhp_range_absent(first, end))
 		return -EEXIST;
+	fail_site_enter(FAIL_SITE_HOT_ADD);
 	for (nr = first; nr < end && !rc; nr++) {
 		spin_lock(&vmemmap_lock);
 		rc = mhp_add_block(nr);
 		spin_unlock(&vmemmap_lock);
 	}
+	fail_site_exit(FAIL_SITE_HOT_ADD);
 	if (rc) {                               /* memoryN/ follows SECTION_PRESENT */
 		nr--;                               /* the failed block undid itself */
 		if (nr > first)

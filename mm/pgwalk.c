@@ -11,6 +11,7 @@
  * whole batch with one invalidation (arm64: break all, one DSB + TLBIs +
  * DSB + ISB, make all), so pgwalk_remap_batch itself flushes nothing. */
 #include <pagoda/kernel.h>
+#include <pagoda/fault_inject.h>
 #include <asm/vmparam.h>
 #include <asm/tlbflush.h>
 #include "mm/pgwalk.h"
@@ -47,8 +48,11 @@ pte_t *pgwalk_pte(unsigned long va)
 /* Install a fresh table below entry ep (level lvl); counts it. */
 static int pgwalk_new_table(unsigned long va, int lvl, pte_t *ep, pgwalk_alloc_t alloc)
 {
-	phys_addr_t pa = alloc();
+	phys_addr_t pa;
 
+	fail_site_enter(FAIL_SITE_PGTABLE);
+	pa = alloc();
+	fail_site_exit(FAIL_SITE_PGTABLE);
 	if (!pa)
 		return -ENOMEM;
 	arch_set_pte(va, lvl, ep, pte_mk_table(pa));

@@ -13,6 +13,7 @@
  * can later remap a single tail vmemmap page read-only onto a shared frame
  * with pgwalk_remap_page() and free the old frame. */
 #include <pagoda/kernel.h>
+#include <pagoda/fault_inject.h>
 #include <asm/vmparam.h>
 #include <asm/tlbflush.h>
 #include "mm/sparse_vmemmap.h"
@@ -63,7 +64,7 @@ void vmemmap_unmap_section(unsigned long nr, const struct vmemmap_alloc *a)
 
 /* On failure at page i only pages [0, i) are ours: page i may be another
  * owner's mapping (-EEXIST), and that one must stay. */
-int vmemmap_populate_section(unsigned long nr, const struct vmemmap_alloc *a)
+static int vmemmap_populate_pages(unsigned long nr, const struct vmemmap_alloc *a)
 {
 	unsigned long va = vmemmap_section_va(nr);
 
@@ -80,6 +81,17 @@ int vmemmap_populate_section(unsigned long nr, const struct vmemmap_alloc *a)
 		vmemmap_charge(a, 1);
 	}
 	return 0;
+}
+
+/* Every page allocation of the populate is in site vmemmap_populate. */
+int vmemmap_populate_section(unsigned long nr, const struct vmemmap_alloc *a)
+{
+	int rc;
+
+	fail_site_enter(FAIL_SITE_VMEMMAP_POPULATE);
+	rc = vmemmap_populate_pages(nr, a);
+	fail_site_exit(FAIL_SITE_VMEMMAP_POPULATE);
+	return rc;
 }
 
 /*
