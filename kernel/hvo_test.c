@@ -133,11 +133,11 @@ SELFTEST(hvo_batch_64)
 	n = hvo_test_take(&l, 64);
 	EXPECT(n == 64);
 	free1 = nr_free_pages();
-	all0 = vm_events[NR_TLB_LOCAL_FLUSH_ALL];
-	one0 = vm_events[NR_TLB_LOCAL_FLUSH_ONE];
+	all0 = vm_event_read(NR_TLB_LOCAL_FLUSH_ALL);
+	one0 = vm_event_read(NR_TLB_LOCAL_FLUSH_ONE);
 	EXPECT(hvo_test_prep(&l) == n);
-	all = vm_events[NR_TLB_LOCAL_FLUSH_ALL] - all0;
-	one = vm_events[NR_TLB_LOCAL_FLUSH_ONE] - one0;
+	all = vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) - all0;
+	one = vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) - one0;
 	printk("# %lu pages, %lu remaps: %llu global flush(es), %llu single-page flushes\n", n, n * 7,
 	       (unsigned long long)all, (unsigned long long)one);
 	EXPECT(all <= 1 && (all == 1 || one <= n * 7));

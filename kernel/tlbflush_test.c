@@ -84,7 +84,7 @@ static void tlbt_unmap(unsigned long n)
 		pgwalk_unmap_page(tlbt_va(k), &old);
 }
 
-static u64 ev(enum vm_event_item i) { return vm_events[i]; }
+static u64 ev(enum vm_event_item i) { return vm_event_read(i); }
 
 /* One page: stale without a flush, new after flush_tlb_kernel_range. */
 SELFTEST(tlb_flush_one)

@@ -15,7 +15,7 @@
 #include "mm/buddy.h"
 #include "mm/pcp.h"
 
-u64 vm_events[NR_VM_EVENTS];
+struct vm_event_row vm_event_cpu[NR_CPUS];
 long vm_node_stat[NR_VM_NODE_STAT_ITEMS];
 
 static const unsigned int hugetlb_orders[] = HUGEPAGE_ORDERS;
@@ -48,7 +48,7 @@ static int vmstat_show(struct seq *s, void *priv)
 	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
 		seq_printf(s, "%s %ld\n", vmstat_node_names[i], vm_node_stat[i]);
 	for (int i = 0; i < NR_VM_EVENTS; i++)
-		seq_printf(s, "%s %llu\n", vmstat_event_names[i], (unsigned long long)vm_events[i]);
+		seq_printf(s, "%s %llu\n", vmstat_event_names[i], (unsigned long long)vm_event_read(i));
 	return 0;
 }
 PSEUDO_FILE("/proc/vmstat", vmstat_show, NULL);

@@ -1,5 +1,5 @@
 /* mm page counters (Linux's node_stat_item) and the hugetlb summary that
- * /proc/meminfo prints.  Event counters (TLB flushes) are vm_events[] in
+ * /proc/meminfo prints.  Event counters (TLB flushes) are vm_event_read() of
  * include/pagoda/vmstat.h. */
 #ifndef MM_VMSTAT_H
 #define MM_VMSTAT_H

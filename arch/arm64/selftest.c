@@ -131,7 +131,7 @@ static phys_addr_t bbmw_remap_round_trip(struct page *p, struct page *copy, enum
 SELFTEST(arm64_bbm_window_fault)
 {
 	struct page *p = alloc_pages(0, ZONE_NORMAL), *copy = alloc_pages(0, ZONE_NORMAL);
-	u64 faults = vm_events[NR_VMEMMAP_BBM_FAULT];
+	u64 faults = vm_event_read(NR_VMEMMAP_BBM_FAULT);
 
 	EXPECT(p && copy);
 	if (!p || !copy)
@@ -140,7 +140,7 @@ SELFTEST(arm64_bbm_window_fault)
 	bbmw_seen = ~p->flags;
 	EXPECT(bbmw_remap_round_trip(p, copy, PROT_KERNEL_RW) != 0);
 	EXPECT(bbmw_broken && bbmw_seen == p->flags);
-	EXPECT(vm_events[NR_VMEMMAP_BBM_FAULT] == faults + 1);
+	EXPECT(vm_event_read(NR_VMEMMAP_BBM_FAULT) == faults + 1);
 	free_pages(copy, 0);
 	free_pages(p, 0);
 }
@@ -152,7 +152,7 @@ SELFTEST(arm64_bbm_window_fault)
 SELFTEST(arm64_bbm_window_ro_write)
 {
 	struct page *p = alloc_pages(0, ZONE_NORMAL), *copy = alloc_pages(0, ZONE_NORMAL);
-	u64 faults = vm_events[NR_VMEMMAP_BBM_FAULT];
+	u64 faults = vm_event_read(NR_VMEMMAP_BBM_FAULT);
 	phys_addr_t pa;
 
 	EXPECT(p && copy);
@@ -164,7 +164,7 @@ SELFTEST(arm64_bbm_window_ro_write)
 	bbmw_write = false;
 	EXPECT(pa != 0 && bbmw_broken && bbmw_write_rc == -EFAULT);
 	EXPECT(bbmw_fi.addr == (unsigned long)&p->private && bbmw_fi.write && bbmw_fi.protection);
-	EXPECT(vm_events[NR_VMEMMAP_BBM_FAULT] == faults + 1);
+	EXPECT(vm_event_read(NR_VMEMMAP_BBM_FAULT) == faults + 1);
 	EXPECT(p->private != 0x5a);
 	if (pa)                                         /* nor in the copy */
 		EXPECT(((struct page *)((unsigned long)__va(pa) +

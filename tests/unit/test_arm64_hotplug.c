@@ -31,7 +31,8 @@
 
 unsigned long hp_page_offset;                       /* 512 GiB aligned, boot_tables() */
 extern phys_addr_t arm64_ttbr1_pa;
-u64 vm_events[NR_VM_EVENTS];
+struct vm_event_row vm_event_cpu[NR_CPUS];
+__thread unsigned int host_cpu_id;
 static int flush_range, flush_all;
 
 void __dsb_ishst(void) {}

@@ -18,7 +18,8 @@
 #include "arch/arm64/include/asm/tlbflush.h"
 #include <pagoda/vmstat.h>
 
-u64 vm_events[NR_VM_EVENTS];
+struct vm_event_row vm_event_cpu[NR_CPUS];
+__thread unsigned int host_cpu_id;
 
 enum ev { EV_DSB_ISHST, EV_DSB_ISH, EV_ISB, EV_TLBI_VAALE1IS, EV_TLBI_VAAE1IS,
 	  EV_TLBI_VMALLE1IS };
@@ -200,19 +201,19 @@ static void test_bbm(void)
 static void test_flush(void)
 {
 	unsigned long va = VMEMMAP_START + 0x10000;
-	u64 one = vm_events[NR_TLB_LOCAL_FLUSH_ONE], all = vm_events[NR_TLB_LOCAL_FLUSH_ALL];
+	u64 one = vm_event_read(NR_TLB_LOCAL_FLUSH_ONE), all = vm_event_read(NR_TLB_LOCAL_FLUSH_ALL);
 
 	rec_reset(NULL);
 	flush_tlb_kernel_range(va, va + 3 * PAGE_SIZE);
 	TAP_OK(nrec == 6 && rec[0].ev == EV_DSB_ISHST &&
 	       rec_is(1, EV_TLBI_VAALE1IS, 0xfff80000010UL, 0) &&
 	       rec_is(3, EV_TLBI_VAALE1IS, 0xfff80000012UL, 0) && rec[4].ev == EV_DSB_ISH &&
-	       rec[5].ev == EV_ISB && vm_events[NR_TLB_LOCAL_FLUSH_ONE] == one + 3,
+	       rec[5].ev == EV_ISB && vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) == one + 3,
 	       "flush_tlb_kernel_range: per-page TLBI VAALE1IS, counted per page");
 	rec_reset(NULL);
 	flush_tlb_kernel_range(va, va + (TLB_FLUSH_ALL_THRESHOLD + 1) * PAGE_SIZE);
 	TAP_OK(nrec == 4 && rec[1].ev == EV_TLBI_VMALLE1IS &&
-	       vm_events[NR_TLB_LOCAL_FLUSH_ALL] == all + 1,
+	       vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) == all + 1,
 	       "flush_tlb_kernel_range above the threshold: TLBI VMALLE1IS, counted once");
 	rec_reset(NULL);
 	flush_tlb_kernel_range(va, va);
@@ -255,7 +256,7 @@ static bool batch_made(unsigned long n)
 static void test_batch64(void)
 {
 	struct pte_batch b = batch_setup(64);
-	u64 one = vm_events[NR_TLB_LOCAL_FLUSH_ONE], all = vm_events[NR_TLB_LOCAL_FLUSH_ALL];
+	u64 one = vm_event_read(NR_TLB_LOCAL_FLUSH_ONE), all = vm_event_read(NR_TLB_LOCAL_FLUSH_ALL);
 	bool ops_ok = true;
 
 	rec_reset(&batch_ptes[63]);
@@ -267,8 +268,8 @@ static void test_batch64(void)
 	       rec_is(67, EV_DSB_ISHST, 0, batch_new[63]) && rec_is(68, EV_ISB, 0, batch_new[63]) &&
 	       batch_made(64),
 	       "batch of 64: break all, DSB ISHST, 64 x TLBI VAALE1IS VA[55:12], DSB ISH, ISB, make all, DSB ISHST, ISB");
-	TAP_OK(vm_events[NR_TLB_LOCAL_FLUSH_ONE] == one + 64 &&
-	       vm_events[NR_TLB_LOCAL_FLUSH_ALL] == all,
+	TAP_OK(vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) == one + 64 &&
+	       vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) == all,
 	       "batch of 64: 64 x nr_tlb_local_flush_one, no global flush");
 	TAP_OK(!arm64_bbm_window.batch && !arm64_bbm_fault(VMEMMAP_START),
 	       "window closed after the batch; a fault then is not the window's");
@@ -277,7 +278,7 @@ static void test_batch64(void)
 static void test_batch_global(void)
 {
 	struct pte_batch b = batch_setup(BATCH_MAX);
-	u64 one = vm_events[NR_TLB_LOCAL_FLUSH_ONE], all = vm_events[NR_TLB_LOCAL_FLUSH_ALL];
+	u64 one = vm_event_read(NR_TLB_LOCAL_FLUSH_ONE), all = vm_event_read(NR_TLB_LOCAL_FLUSH_ALL);
 	int vmalle = 0, vaale = 0;
 
 	rec_reset(NULL);
@@ -287,8 +288,8 @@ static void test_batch_global(void)
 		vaale += rec[i].ev == EV_TLBI_VAALE1IS;
 	}
 	TAP_OK(vmalle == 1 && vaale == 0 && nrec == 6 && batch_made(BATCH_MAX) &&
-	       vm_events[NR_TLB_LOCAL_FLUSH_ALL] == all + 1 &&
-	       vm_events[NR_TLB_LOCAL_FLUSH_ONE] == one,
+	       vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) == all + 1 &&
+	       vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) == one,
 	       "batch above TLB_FLUSH_ALL_THRESHOLD: one TLBI VMALLE1IS, counted once");
 }
 
@@ -309,7 +310,7 @@ static void batch_hook(void)
 static void test_batch_window_fault(void)
 {
 	struct pte_batch b = batch_setup(8);
-	u64 faults = vm_events[NR_VMEMMAP_BBM_FAULT];
+	u64 faults = vm_event_read(NR_VMEMMAP_BBM_FAULT);
 	int tlbis = 0;
 
 	hook_va = VMEMMAP_START + 3 * PAGE_SIZE + 0x40;
@@ -320,7 +321,7 @@ static void test_batch_window_fault(void)
 	for (int i = 0; i < nrec; i++)
 		tlbis += rec[i].ev == EV_TLBI_VAALE1IS;
 	TAP_OK(hook_saw_broken && hook_fault_ret && hook_made && batch_made(8) &&
-	       vm_events[NR_VMEMMAP_BBM_FAULT] == faults + 1 && tlbis == 8 &&
+	       vm_event_read(NR_VMEMMAP_BBM_FAULT) == faults + 1 && tlbis == 8 &&
 	       !arm64_bbm_window.batch,
 	       "fault inside the window: handler completes the make, counts it, one flush in all");
 
@@ -330,7 +331,7 @@ static void test_batch_window_fault(void)
 	arch_set_ptes_batch(&b);
 	arm64_bbm_window_hook = NULL;
 	TAP_OK(!hook_fault_ret && !hook_made && batch_made(8) &&
-	       vm_events[NR_VMEMMAP_BBM_FAULT] == faults + 1,
+	       vm_event_read(NR_VMEMMAP_BBM_FAULT) == faults + 1,
 	       "fault outside the window's range is not the window's");
 }
 

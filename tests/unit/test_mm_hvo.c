@@ -161,8 +161,8 @@ static void hvo_accounting(void)
 	}
 	c1 = snap();
 	host_ok(c1.free == c0.free - 16 * NPAGES, "16 huge pages taken");
-	all0 = vm_events[NR_TLB_LOCAL_FLUSH_ALL];
-	one0 = vm_events[NR_TLB_LOCAL_FLUSH_ONE];
+	all0 = vm_event_read(NR_TLB_LOCAL_FLUSH_ALL);
+	one0 = vm_event_read(NR_TLB_LOCAL_FLUSH_ONE);
 	host_ok(hugetlb_vmemmap_optimize_folios(&l, ORDER) == 16, "16 optimized");
 	prep(&l, false);
 	c2 = snap();
@@ -173,11 +173,11 @@ static void hvo_accounting(void)
 	host_ok(c2.managed == c0.managed + 16 * 7, "boot frames became managed pages (MemTotal +%lu pages)",
 		c2.managed - c0.managed);
 	host_ok(c2.opt == 16 && hugetlb_vmemmap_nr_tail_frames() == 1, "nr_hugetlb_vmemmap_optimized 16, 1 shared page");
-	host_ok(vm_events[NR_TLB_LOCAL_FLUSH_ALL] - all0 <= 1 &&
-		(vm_events[NR_TLB_LOCAL_FLUSH_ALL] - all0 == 1 || vm_events[NR_TLB_LOCAL_FLUSH_ONE] - one0 <= 112),
+	host_ok(vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) - all0 <= 1 &&
+		(vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) - all0 == 1 || vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) - one0 <= 112),
 		"one flush for the batch (all +%llu, one +%llu)",
-		(unsigned long long)(vm_events[NR_TLB_LOCAL_FLUSH_ALL] - all0),
-		(unsigned long long)(vm_events[NR_TLB_LOCAL_FLUSH_ONE] - one0));
+		(unsigned long long)(vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) - all0),
+		(unsigned long long)(vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) - one0));
 	shared = frame_of((unsigned long)hp[0] + PAGE_SIZE);
 	host_ok(hugetlb_vmemmap_is_tail_frame(shared >> PAGE_SHIFT, NULL), "page 1 maps the shared tail page");
 	for (int i = 0; i < 16; i++)
@@ -553,10 +553,10 @@ static void hvo_batches(void)
 		n++;
 	}
 	host_ok(n == 600, "600 x 2 MiB taken");
-	flushes0 = vm_events[NR_TLB_LOCAL_FLUSH_ALL] + vm_events[NR_TLB_LOCAL_FLUSH_ONE];
+	flushes0 = vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) + vm_event_read(NR_TLB_LOCAL_FLUSH_ONE);
 	host_ok(hugetlb_vmemmap_optimize_folios(&l, ORDER) == 600, "all 600 optimized");
 	prep(&l, false);
-	host_ok(vm_events[NR_TLB_LOCAL_FLUSH_ALL] + vm_events[NR_TLB_LOCAL_FLUSH_ONE] - flushes0 == 2,
+	host_ok(vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) + vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) - flushes0 == 2,
 		"two batches (585 + 15 pages), one flush each");
 	c1 = snap();
 	host_ok(c1.boot + c1.rt == c0.boot + c0.rt - (600 * 7 - 1) &&

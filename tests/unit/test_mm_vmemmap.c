@@ -181,11 +181,11 @@ static void vmemmap_remap_ro(void)
 	shared = pte_pa(*pgwalk_pte(va0 + PAGE_SIZE));
 	host_ok(memcmp((void *)(va0 + PAGE_SIZE), (void *)(va0 + 2 * PAGE_SIZE), PAGE_SIZE) == 0,
 		"tail vmemmap pages are byte-identical");
-	flush0 = vm_events[NR_TLB_LOCAL_FLUSH_ONE];
+	flush0 = vm_event_read(NR_TLB_LOCAL_FLUSH_ONE);
 	for (int i = 2; i < 8; i++)
 		host_ok(pgwalk_remap_page(va0 + i * PAGE_SIZE, shared, PROT_KERNEL_RO, &old[i]) == 0,
 			"remap vmemmap page %d RO", i);
-	host_ok(vm_events[NR_TLB_LOCAL_FLUSH_ONE] == flush0 + 6, "one TLB flush per remap");
+	host_ok(vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) == flush0 + 6, "one TLB flush per remap");
 	host_ok(!host_probe_write(va0 + 3 * PAGE_SIZE) && host_probe_read(va0 + 3 * PAGE_SIZE),
 		"write to a remapped page faults, read works");
 	host_ok(host_probe_write(va0 + PAGE_SIZE), "the shared page itself stays RW");

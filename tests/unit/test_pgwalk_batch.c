@@ -46,14 +46,14 @@ static void batch_remap64(void)
 					      .prot = PROT_KERNEL_RW };
 	}
 	phys_addr_t boot0 = pte_pa(*pgwalk_pte(va0));
-	all = vm_events[NR_TLB_LOCAL_FLUSH_ALL];
-	one = vm_events[NR_TLB_LOCAL_FLUSH_ONE];
+	all = vm_event_read(NR_TLB_LOCAL_FLUSH_ALL);
+	one = vm_event_read(NR_TLB_LOCAL_FLUSH_ONE);
 	host_ok(pgwalk_remap_batch(r, BATCH) == 0, "batch of %d remapped", BATCH);
-	host_ok(BATCH > TLB_FLUSH_ALL_THRESHOLD && vm_events[NR_TLB_LOCAL_FLUSH_ALL] == all + 1 &&
-		vm_events[NR_TLB_LOCAL_FLUSH_ONE] == one,
+	host_ok(BATCH > TLB_FLUSH_ALL_THRESHOLD && vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) == all + 1 &&
+		vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) == one,
 		"one global flush for the batch, none per page (all +%llu, one +%llu)",
-		(unsigned long long)(vm_events[NR_TLB_LOCAL_FLUSH_ALL] - all),
-		(unsigned long long)(vm_events[NR_TLB_LOCAL_FLUSH_ONE] - one));
+		(unsigned long long)(vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) - all),
+		(unsigned long long)(vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) - one));
 	for (int i = 0; i < BATCH; i++) {
 		old_ok &= r[i].old_pa == boot0 + (phys_addr_t)i * PAGE_SIZE;
 		same &= pte_pa(*pgwalk_pte(r[i].va)) == r[i].pa &&
@@ -70,8 +70,8 @@ static void batch_remap64(void)
 	for (int i = 0; i < BATCH; i++)
 		r[i].pa = r[i].old_pa;
 	host_ok(pgwalk_remap_batch(r, 33) == 0 &&
-		vm_events[NR_TLB_LOCAL_FLUSH_ONE] == one + 33 &&
-		vm_events[NR_TLB_LOCAL_FLUSH_ALL] == all + 1,
+		vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) == one + 33 &&
+		vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) == all + 1,
 		"batch of 33 (the threshold): 33 per-page flushes, no global");
 	host_ok(pgwalk_remap_batch(r + 33, BATCH - 33) == 0 &&
 		pte_pa(*pgwalk_pte(va0 + (BATCH - 1) * PAGE_SIZE)) == boot0 + (BATCH - 1) * PAGE_SIZE,
@@ -97,12 +97,12 @@ static void batch_enoent(void)
 				      .prot = PROT_KERNEL_RW };
 	r[1] = (struct pgwalk_remap){ .va = vmemmap_section_va(2), .pa = r[0].pa,
 				      .prot = PROT_KERNEL_RW };    /* absent section */
-	all = vm_events[NR_TLB_LOCAL_FLUSH_ALL];
-	one = vm_events[NR_TLB_LOCAL_FLUSH_ONE];
+	all = vm_event_read(NR_TLB_LOCAL_FLUSH_ALL);
+	one = vm_event_read(NR_TLB_LOCAL_FLUSH_ONE);
 	host_ok(pgwalk_remap_batch(r, 2) == -ENOENT && *pgwalk_pte(va0) == before &&
-		vm_events[NR_TLB_LOCAL_FLUSH_ALL] == all && vm_events[NR_TLB_LOCAL_FLUSH_ONE] == one,
+		vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) == all && vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) == one,
 		"a va without a PTE: -ENOENT, nothing changed, nothing flushed");
-	host_ok(pgwalk_remap_batch(r, 0) == 0 && vm_events[NR_TLB_LOCAL_FLUSH_ONE] == one,
+	host_ok(pgwalk_remap_batch(r, 0) == 0 && vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) == one,
 		"an empty batch flushes nothing");
 	free_pages(c, 0);
 }
