@@ -269,12 +269,13 @@ void memblock_init(const struct bootinfo *bi)
 		u64 sz = ALIGN_UP(r->base + r->size, PAGE_SIZE) - s;
 		memblock_reserve(s, sz);
 	}
+	/* Frame 0 is never handed out (as on Linux/x86), so physical address
+	 * 0 can mean "no page" in phys_addr_t interfaces (mm_alloc_meta_page).
+	 * Reserved before the sum below: a boot reservation like the others. */
+	memblock_reserve(0, PAGE_SIZE);
 	for (int i = 0; i < memblock.reserved.cnt; i++)
 		memblock.kernel_bytes += memblock_memory_overlap(memblock.reserved.regions[i].base,
 								 memblock.reserved.regions[i].size);
-	/* Frame 0 is never handed out (as on Linux/x86), so physical address
-	 * 0 can mean "no page" in phys_addr_t interfaces (mm_alloc_meta_page). */
-	memblock_reserve(0, PAGE_SIZE);
 }
 
 /* Smallest mem= honoured: one section's boot memmap (2 MiB), the kernel

@@ -38,7 +38,7 @@ struct memblock {
 	phys_addr_t current_limit;         /* allocations end below this; 0 = no limit */
 	bool retired;
 	u64 firmware_usable;               /* usable bytes in the firmware map */
-	u64 kernel_bytes;                  /* bootinfo.reserved inside memory */
+	u64 kernel_bytes;                  /* bootinfo.reserved + frame 0, inside memory */
 	u64 alloc_bytes;                   /* carved by memblock_alloc_phys() */
 };
 extern struct memblock memblock;

@@ -53,12 +53,35 @@ static void mm_release_free_memory(void)
 
 #define KB(bytes) ((unsigned long)((bytes) >> 10))
 
+/* Reserved pages, counted from the struct pages, not derived from managed:
+ * the pfns of RAM (memblock.memory, mem= applied) whose struct page is
+ * PG_reserved.  At boot that is every memblock.reserved page inside RAM
+ * (kernel image, firmware pieces, memmap frames (PG_memmap), page tables
+ * (PG_pgtable), mm metadata, gigantic bootmem huge pages); holes and RAM
+ * beyond mem= are PG_reserved too but are not RAM, so not counted here.
+ * managed + reserved == RAM is then a check that can fail. */
+unsigned long mm_reserved_ram_pages(void)
+{
+	unsigned long n = 0;
+
+	for (int i = 0; i < memblock.memory.cnt; i++) {
+		const struct memblock_region *r = &memblock.memory.regions[i];
+		unsigned long end = (r->base + r->size) >> PAGE_SHIFT;
+
+		for (unsigned long pfn = r->base >> PAGE_SHIFT; pfn < end; pfn++)
+			n += pfn_valid(pfn) && page_test_flag(pfn_to_page(pfn), PG_reserved);
+	}
+	return n;
+}
+
 /* Linux-style summary:
- * "Memory: <managed>K/<RAM>K available (<k>K kernel, <r>K reserved, <m>K memmap, <t>K page tables)" */
+ * "Memory: <managed>K/<RAM>K available (<k>K kernel, <r>K reserved, <m>K memmap, <t>K page tables)"
+ * <r> is mm_reserved_ram_pages() (walked), so <managed> + <r> == <RAM> is checked, not assumed. */
 static void mm_print_summary(void)
 {
 	u64 ram = memblock.memory.total;
 	u64 managed = (u64)totalram_pages() << PAGE_SHIFT;
+	u64 reserved = (u64)mm_reserved_ram_pages() << PAGE_SHIFT;
 	unsigned long nr, sections = 0;
 	struct mem_section *ms;
 	char huge[64] = "";
@@ -68,14 +91,14 @@ static void mm_print_summary(void)
 	printk("sparse: %lu sections of %luM present, memmap %ldK from memblock\n",
 	       sections, SECTION_SIZE >> 20, node_stat(NR_MEMMAP_BOOT_PAGES) << (PAGE_SHIFT - 10));
 	printk("Memory: %luK/%luK available (%luK kernel, %luK reserved, %luK memmap, %luK page tables)\n",
-	       KB(managed), KB(ram), KB(memblock.kernel_bytes), KB(ram - managed),
+	       KB(managed), KB(ram), KB(memblock.kernel_bytes), KB(reserved),
 	       KB((u64)node_stat(NR_MEMMAP_BOOT_PAGES) << PAGE_SHIFT),
 	       KB((u64)node_stat(NR_PAGE_TABLE_PAGES) << PAGE_SHIFT));
 	if (hugetlb_bootmem_bytes())      /* gigantic hugepages=: they join their pool later */
 		ksnprintf(huge, sizeof(huge), " + %luK hugetlb pages", KB(hugetlb_bootmem_bytes()));
 	printk("Memory: reserved %luK = %luK boot reservations (kernel image, firmware, modules)%s"
 	       " + %luK memmap + %luK page tables + %luK mm metadata\n",
-	       KB(ram - managed), KB(memblock.kernel_bytes), huge,
+	       KB(reserved), KB(memblock.kernel_bytes), huge,
 	       KB((u64)node_stat(NR_MEMMAP_BOOT_PAGES) << PAGE_SHIFT),
 	       KB((u64)node_stat(NR_PAGE_TABLE_PAGES) << PAGE_SHIFT),
 	       KB(memblock.alloc_bytes - ((u64)(node_stat(NR_MEMMAP_BOOT_PAGES) +

@@ -15,6 +15,8 @@ extern enum mm_phase mm_phase;
  * (ZONE_NORMAL) after.  Returns 0 when the buddy allocator is empty;
  * memblock panics instead. */
 phys_addr_t mm_alloc_meta_page(void);
+/* Boot RAM pages (memblock.memory) whose struct page is PG_reserved. */
+unsigned long mm_reserved_ram_pages(void);
 
 /* mm/memmap_init.c */
 enum zone_type;

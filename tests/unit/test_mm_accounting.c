@@ -38,7 +38,8 @@ static void accounting_rule(void)
 	struct host_mm_opts o = { .quiet = true, .cmdline = "mem=384M" };
 	unsigned long frames, free_frames;
 	char vm[2048], mi[2048], boot[1024] = "";
-	unsigned long managed, ram, kernel, reserved, memmap, pt;
+	unsigned long managed, ram, kernel, reserved, memmap, pt, r2 = 0, boot_res = 0, m2 = 0, pt2 = 0, meta = 0;
+	int n;
 
 	host_printk_buf = boot;
 	host_printk_size = sizeof(boot);
@@ -67,8 +68,15 @@ static void accounting_rule(void)
 	host_ok(sscanf(strstr(boot, "Memory:"), "Memory: %luK/%luK available (%luK kernel, %luK reserved, "
 		       "%luK memmap, %luK page tables)", &managed, &ram, &kernel, &reserved, &memmap, &pt) == 6,
 		"Memory: line parses");
-	host_ok(ram == 384 * 1024 && managed + reserved == ram && memmap == 1536 * 4 && kernel == 2048,
-		"Memory: %luK + %luK reserved = %luK RAM (mem=384M)", managed, reserved, ram);
+	host_ok(ram == 384 * 1024 && managed + reserved == ram && memmap == 1536 * 4 && kernel == 2048 + 4,
+		"Memory: %luK + %luK reserved = %luK RAM (mem=384M; reserved walked from PG_reserved)",
+		managed, reserved, ram);
+	n = sscanf(strstr(boot, "Memory: reserved"), "Memory: reserved %luK = %luK boot reservations "
+		   "(kernel image, firmware, modules) + %luK memmap + %luK page tables + %luK mm metadata",
+		   &r2, &boot_res, &m2, &pt2, &meta);
+	host_ok(n == 5 && r2 == reserved && r2 == boot_res + m2 + pt2 + meta && m2 == memmap && pt2 == pt,
+		"reserved %luK = %luK boot + %luK memmap + %luK page tables + %luK metadata",
+		r2, boot_res, m2, pt2, meta);
 	vmemmap_depopulate_section(3, &vmemmap_alloc_buddy);
 	host_ok(node_stat(NR_MEMMAP_PAGES) == 0, "depopulate uncharges");
 }
