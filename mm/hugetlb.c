@@ -27,7 +27,9 @@
  * under while taken: they go back to the buddy allocator when given back).
  * Memory offlining calls dissolve_free_huge_pages() before it isolates a
  * block: free huge pages there are restored and freed, an in-use one makes
- * the offline fail with -EBUSY (nothing migrates huge pages yet).
+ * the offline fail with -EBUSY (nothing migrates huge pages yet), and so
+ * does one whose vmemmap cannot get its frames: it stays in the pool
+ * (Linux's -ENOMEM; a donated frame would sit in the block for good).
  *
  * Locking: hugetlb_lock (LOCK_ORDER_HUGETLB, plain: a grow holds it across
  * HVO's TLB shootdowns) guards the pools, their lists and counters and
@@ -231,6 +233,20 @@ static void hugetlb_free_batch(struct hstate *h, struct list_head *list)
 	}
 }
 
+/* Put the free huge pages on list back on h's free list and counters (a
+ * dissolve that could not restore their vmemmap). */
+static void hugetlb_relink_free(struct hstate *h, struct list_head *list)
+{
+	while (!list_empty(list)) {
+		struct page *head = list_first_entry(list, struct page, lru);
+
+		list_del(&head->lru);
+		list_add_tail(&head->lru, &h->free_list);
+		h->nr_huge_pages++;
+		h->free_huge_pages++;
+	}
+}
+
 /* Take free huge page head off h's free list and counters. */
 static void hugetlb_unlink_free(struct hstate *h, struct page *head)
 {
@@ -393,6 +409,8 @@ static int hugetlb_collect_fn(struct hstate *h, struct page *head, void *arg)
 
 int dissolve_free_huge_pages(unsigned long start_pfn, unsigned long end_pfn)
 {
+	int rc = 0;
+
 	hugetlb_init_hstates();
 	spin_lock(&hugetlb_lock);
 	for (int i = 0; i < NR_HUGEPAGE_SIZES; i++)
@@ -401,15 +419,21 @@ int dissolve_free_huge_pages(unsigned long start_pfn, unsigned long end_pfn)
 			return -EBUSY;
 		}
 	for (int i = 0; i < NR_HUGEPAGE_SIZES; i++) {
-		struct list_head batch;
+		struct list_head batch, kept;
 
 		list_init(&batch);
+		list_init(&kept);
 		hugetlb_for_each_in_range(&hstates[i], start_pfn, end_pfn, hugetlb_collect_fn, &batch);
+		/* no donation: a frame donated by a page of the block would pin it */
+		hugetlb_vmemmap_restore_folios_or_keep(&batch, hstates[i].order, &kept);
 		hugetlb_free_batch(&hstates[i], &batch);
+		if (!list_empty(&kept))
+			rc = -ENOMEM;
+		hugetlb_relink_free(&hstates[i], &kept);
 	}
 	hugetlb_update_meminfo();
 	spin_unlock(&hugetlb_lock);
-	return 0;
+	return rc;
 }
 
 /* A pool of the default size grows by 4, hands one out and takes it back,

@@ -505,13 +505,28 @@ static void hvo_fill_plain(phys_addr_t pa, enum zone_type z)
 		p[i] = (struct page){ .flags = (u64)z << ZONE_SHIFT };
 }
 
+/* Give back the frames restore batch entries [from, to) took from the
+ * buddy allocator (or an altmap) before anything was remapped: each goes
+ * back the way hvo_frame_free() gives back a frame, the counter it was
+ * charged to lowered. */
+static void hvo_unqueue_restore(unsigned long from, unsigned long to)
+{
+	for (unsigned long j = from; j < to; j++) {
+		KASSERT(hvo_source[j] == HVO_FROM_BUDDY, "entry %lu of pfn %#lx was donated", j,
+			(unsigned long)(hvo_batch[j].pa >> PAGE_SHIFT));
+		hvo_frame_free(hvo_batch[j].pa);
+	}
+}
+
 /* Queue fresh frames for head's vmemmap pages 1..N-1 at hvo_batch[*n], each
  * holding 64 plain struct pages: from the buddy while it has frames (for a
  * self-hosted section: from the section's own altmap range), else donated by
- * the huge page itself.  Returns how many were donated. */
-static unsigned long hvo_queue_restore(struct page *head, unsigned int order, unsigned long *n)
+ * the huge page itself.  Returns how many were donated; with !may_donate,
+ * -1 instead of a donation: the frames taken are given back, nothing is
+ * queued (*n unchanged) and head stays optimized. */
+static long hvo_queue_restore(struct page *head, unsigned int order, unsigned long *n, bool may_donate)
 {
-	unsigned long hpfn = page_to_pfn(head), nv = hvo_vmemmap_pages(order), donated = 0;
+	unsigned long hpfn = page_to_pfn(head), nv = hvo_vmemmap_pages(order), donated = 0, n0 = *n;
 	bool buddy_empty = false;
 
 	hvo_avoid.start = section_nr_to_pfn(pfn_to_section_nr(hpfn));
@@ -524,6 +539,11 @@ static unsigned long hvo_queue_restore(struct page *head, unsigned int order, un
 				 buddy_empty ? 0 : hvo_frame_alloc();
 
 		hvo_source[*n] = HVO_FROM_BUDDY;
+		if (!pa && !may_donate) {
+			hvo_unqueue_restore(n0, *n);
+			*n = n0;
+			return -1;
+		}
 		if (!pa) {
 			buddy_empty = !self;
 			pa = (phys_addr_t)hvo_donor_pfn(hpfn, order, i, donated++, self) << PAGE_SHIFT;
@@ -533,7 +553,7 @@ static unsigned long hvo_queue_restore(struct page *head, unsigned int order, un
 		hvo_batch[(*n)++] = (struct pgwalk_remap){ .va = hvo_va(head, i), .pa = pa,
 							   .prot = PROT_KERNEL_RW };
 	}
-	return donated;
+	return (long)donated;
 }
 
 /* After the batch is mapped and flushed, entry j's donated frame becomes a
@@ -558,21 +578,28 @@ static void hvo_donated_frame(unsigned long j)
 	zone_unlock(z);
 }
 
-unsigned long hugetlb_vmemmap_restore_folios(struct list_head *heads, unsigned int order)
+/* hugetlb_vmemmap_restore_folios(), and with kept != NULL no donation: a
+ * page whose frames cannot all be had moves from heads to kept, still
+ * optimized (hvo_kept[] marks it within the batch until then). */
+static u8 hvo_kept[HVO_BATCH_MAX];
+
+static unsigned long hvo_restore_folios(struct list_head *heads, unsigned int order, struct list_head *kept)
 {
 	unsigned long nv = hvo_vmemmap_pages(order), total = 0;
-	struct list_head *e = heads->next, *first;
+	struct list_head *e = heads->next, *first, *next;
 
 	fail_site_enter(FAIL_SITE_HVO_RESTORE);
 	spin_lock(&vmemmap_lock);
 	while (e != heads) {
-		unsigned long n = 0;
+		unsigned long n = 0, i = 0;
 
-		for (first = e; e != heads && n + nv - 1 <= HVO_BATCH_MAX; e = e->next) {
+		for (first = e; e != heads && n + nv - 1 <= HVO_BATCH_MAX && i < HVO_BATCH_MAX;
+		     e = e->next, i++) {
 			struct page *head = list_entry(e, struct page, lru);
+			long d = hugetlb_vmemmap_optimized(head) ? hvo_queue_restore(head, order, &n, !kept) : 0;
 
-			if (hugetlb_vmemmap_optimized(head))
-				total += hvo_queue_restore(head, order, &n);
+			hvo_kept[i] = d < 0;
+			total += d > 0 ? (unsigned long)d : 0;
 		}
 		hvo_stash_drain();
 		hvo_avoid.start = hvo_avoid.end = 0;
@@ -580,9 +607,15 @@ unsigned long hugetlb_vmemmap_restore_folios(struct list_head *heads, unsigned i
 		for (unsigned long j = 0; j < n; j++)
 			if (hvo_source[j] != HVO_FROM_BUDDY)
 				hvo_donated_frame(j);
-		for (; first != e; first = first->next) {
+		for (i = 0; first != e; first = next, i++) {
 			struct page *head = list_entry(first, struct page, lru);
 
+			next = first->next;
+			if (hvo_kept[i]) {
+				list_del(&head->lru);
+				list_add_tail(&head->lru, kept);
+				continue;
+			}
 			if (!hugetlb_vmemmap_optimized(head))
 				continue;
 			page_clear_flag(head, PG_vmemmap_optimized);
@@ -595,6 +628,17 @@ unsigned long hugetlb_vmemmap_restore_folios(struct list_head *heads, unsigned i
 	return total;
 }
 
+unsigned long hugetlb_vmemmap_restore_folios(struct list_head *heads, unsigned int order)
+{
+	return hvo_restore_folios(heads, order, NULL);
+}
+
+unsigned long hugetlb_vmemmap_restore_folios_or_keep(struct list_head *heads, unsigned int order,
+						     struct list_head *kept)
+{
+	return hvo_restore_folios(heads, order, kept);
+}
+
 /* ------------------------------------------------------------ compound pages */
 
 void prep_compound_head(struct page *head, unsigned int order)
@@ -603,8 +647,9 @@ void prep_compound_head(struct page *head, unsigned int order)
 
 	KASSERT(IS_ALIGNED((unsigned long)head, MIN(sizeof(struct page) << order, PAGE_SIZE)),
 		"head %p of order %u is misaligned", head, order);
-	page_set_flag(head, PG_head);
 	head->compound_order = order;
+	__atomic_thread_fence(__ATOMIC_RELEASE);   /* a lockless reader that sees PG_head sees the order */
+	page_set_flag(head, PG_head);
 	for (unsigned long i = 1; i < n; i++)
 		page_init_tail(&head[i], order, page_zone_id(head));
 }

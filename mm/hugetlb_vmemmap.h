@@ -6,7 +6,8 @@
  *             -> hugetlb_vmemmap_optimize_folios()   (HVO on: remap, one flush)
  *             -> prep_compound_head()                (head vmemmap page only)
  *             -> prep_compound_tails()               (only if not optimized)
- *   dissolve: hugetlb_vmemmap_restore_folios()       (cannot fail)
+ *   dissolve: hugetlb_vmemmap_restore_folios()       (cannot fail: donates)
+ *             or ..._or_keep()                       (offline: keeps what it cannot restore)
  *             -> destroy_compound_page()             (back to plain pages)
  *             -> free_contig_range_hugetlb()         (skips donated frames)
  *
@@ -35,6 +36,12 @@ unsigned long hugetlb_vmemmap_optimize_folios(struct list_head *heads, unsigned 
  * last pages (they become PG_memmap, refcount 1, counted in nr_memmap_pages).
  * Returns how many frames were donated. */
 unsigned long hugetlb_vmemmap_restore_folios(struct list_head *heads, unsigned int order);
+/* The same without donation, for offline's dissolve (a frame donated by a
+ * page of the block would pin the block for good): a page whose frames
+ * cannot all be had is moved to kept, still optimized, nothing changed for
+ * it.  Returns how many frames were donated: always 0. */
+unsigned long hugetlb_vmemmap_restore_folios_or_keep(struct list_head *heads, unsigned int order,
+						     struct list_head *kept);
 /* Is head's vmemmap optimized (pages 1..N-1 on the shared tail page)? */
 bool hugetlb_vmemmap_optimized(const struct page *head);
 
