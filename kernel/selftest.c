@@ -3,6 +3,7 @@
  *   ok 1 - string_basic          TAP-like lines in link order; EXPECT()
  *   # kernel/x.c:12: expected .. failures print "# ..." diagnostics
  *   not ok 2 - seq_overflow      before their "not ok" line
+ *   ok 3 - x # SKIP no hole      SELFTEST_SKIP(): nothing to test here
  *   1 passed, 1 failed           always the last line
  *
  * Tests come from section pagoda_selftests (SELFTEST() beside the code).
@@ -24,6 +25,8 @@ static const struct selftest *selftest_find(const char *name)
 	return NULL;
 }
 
+const char *selftest_skip_reason;       /* set by SELFTEST_SKIP() */
+
 int selftest_run(const char *name)
 {
 	int n = 0, failed = 0;
@@ -33,9 +36,11 @@ int selftest_run(const char *name)
 
 		if (name && strcmp(t->name, name) != 0)
 			continue;
+		selftest_skip_reason = NULL;
 		t->fn(&fail);
 		printk_ensure_newline();
-		printk("%s %d - %s\n", fail ? "not ok" : "ok", ++n, t->name);
+		printk("%s %d - %s%s%s\n", fail ? "not ok" : "ok", ++n, t->name,
+		       selftest_skip_reason ? " # SKIP " : "", selftest_skip_reason ? selftest_skip_reason : "");
 		failed += fail;
 	}
 	printk("%d passed, %d failed\n", n - failed, failed);

@@ -95,15 +95,19 @@ void sparse_init_early(void)
 }
 
 /* Holes inside a present section are pfn_valid but PG_reserved; a pfn
- * beyond every section is not pfn_valid. */
+ * beyond every section is not pfn_valid.  A hole comes from the firmware
+ * map (x86 BIOS: [0x9fc00, 1 MiB)) and cannot be made at run time (hot-add
+ * is whole sections): without one the hole checks are reported skipped. */
 SELFTEST(sparse_pfn_valid_hole)
 {
 	unsigned long nr, hole = 0;
 	struct mem_section *ms;
 	bool found = false;
 
-	for_each_present_section(nr, ms) {
+	for_each_present_section(nr, ms) {              /* boot sections: hot-added RAM is no hole */
 		unsigned long pfn = section_nr_to_pfn(nr);
+		if (!(ms->state & SECTION_EARLY))
+			continue;
 		for (; pfn < section_nr_to_pfn(nr + 1) && !found; pfn++)
 			if (!memblock_is_memory((phys_addr_t)pfn << PAGE_SHIFT)) {
 				hole = pfn;
@@ -112,12 +116,12 @@ SELFTEST(sparse_pfn_valid_hole)
 		if (found)
 			break;
 	}
-	if (found) {
-		EXPECT(pfn_valid(hole));
-		EXPECT(page_test_flag(pfn_to_page(hole), PG_reserved));
-		EXPECT(!page_test_flag(pfn_to_page(hole), PG_buddy));
-	}
 	EXPECT(!pfn_valid(section_nr_to_pfn(sparse_max_section())));
 	EXPECT(!pfn_valid(section_nr_to_pfn(NR_MEM_SECTIONS)));
 	EXPECT(pfn_valid(memblock.memory.regions[0].base >> PAGE_SHIFT));
+	if (!found)
+		SELFTEST_SKIP("no hole inside a present section: the hole checks need one");
+	EXPECT(pfn_valid(hole));
+	EXPECT(page_test_flag(pfn_to_page(hole), PG_reserved));
+	EXPECT(!page_test_flag(pfn_to_page(hole), PG_buddy));
 }

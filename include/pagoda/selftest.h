@@ -3,8 +3,8 @@
  *   SELFTEST(buddy_merge) { ... EXPECT(x == y); ... }
  *   BENCH(buddy) { ... bench_report("order-0 pair", ns_per_op, "ns"); }
  *
- * `selftest [NAME]` prints "ok N - name" / "not ok N - name" and a final
- * "N passed, N failed" line. */
+ * `selftest [NAME]` prints "ok N - name" / "not ok N - name" (a skipped
+ * test: "ok N - name # SKIP why") and a final "N passed, N failed" line. */
 #ifndef PAGODA_SELFTEST_H
 #define PAGODA_SELFTEST_H
 #include <pagoda/types.h>
@@ -27,6 +27,12 @@ struct bench {
 /* EXPECT(cond): on failure print "# file:line: cond" and mark the test failed. */
 #define EXPECT(cond) do { if (!(cond)) { *__st_failed = true; \
 	printk("# %s:%d: expected %s\n", __FILE__, __LINE__, #cond); } } while (0)
+
+/* SELFTEST_SKIP(why): this machine lacks what the test needs (say what in
+ * why); the runner prints "ok N - name # SKIP why" (TAP), or "not ok" if an
+ * EXPECT before it failed.  Returns from the test. */
+extern const char *selftest_skip_reason;
+#define SELFTEST_SKIP(why) do { selftest_skip_reason = (why); return; } while (0)
 
 #define BENCH(n) \
 	static void __bench_fn_##n(void); \

@@ -141,6 +141,9 @@ int host_shell(const char *line, char *buf, size_t size)
 	return rc;
 }
 
+const char *selftest_skip_reason __attribute__((weak));   /* kernel/selftest.c when linked */
+int host_selftest_skips;
+
 int host_selftests(const char *prefix, int *ran)
 {
 	int failed = 0;
@@ -150,8 +153,11 @@ int host_selftests(const char *prefix, int *ran)
 		bool fail = false;
 		if (strncmp(t->name, prefix, strlen(prefix)))
 			continue;
+		selftest_skip_reason = NULL;
 		t->fn(&fail);
-		host_ok(!fail, "selftest %s", t->name);
+		host_selftest_skips += selftest_skip_reason != NULL;
+		host_ok(!fail, "selftest %s%s%s", t->name, selftest_skip_reason ? " # SKIP " : "",
+			selftest_skip_reason ? selftest_skip_reason : "");
 		failed += fail;
 		(*ran)++;
 	}

@@ -60,8 +60,10 @@ int host_cat(const char *path, char *buf, size_t size);
 long host_field(const char *text, const char *name);
 /* Run one shell line against the SHELL_CMD table, output captured in buf. */
 int host_shell(const char *line, char *buf, size_t size);
-/* Run the SELFTESTs whose name starts with prefix (all for ""); returns failures. */
+/* Run the SELFTESTs whose name starts with prefix (all for ""); returns
+ * failures.  Each SELFTEST_SKIP() adds one to host_selftest_skips. */
 int host_selftests(const char *prefix, int *ran);
+extern int host_selftest_skips;
 /* Is the byte at va writable / readable right now (probes in a child)? */
 bool host_probe_write(unsigned long va);
 bool host_probe_read(unsigned long va);
