@@ -7,9 +7,11 @@
  *     baseline S0 --op--> R (reference, no injection) --undo--> S0
  *     k = 1, 2, ...:  fail the k-th allocation made inside the op's sites
  *        S0 --op(k)--> designed error or partial result   vm_check, I(S) = I(S0)
- *           --op-->    R  (the retry, no injection, succeeds)  vm_check
+ *           --op-->    R  (the retry, no injection, succeeds)
  *           --undo-->  S0                                   vm_check
  *     until op(k) makes fewer than k allocations: k - 1 injection points
+ *   (the two-block add also exercises the undo of the first block when the
+ *   second fails: it needs two adjacent free blocks, x86_64 with mem=512M)
  *
  *   I(S) = free pages + huge pages in pools - managed pages + nr_memmap_pages
  *          + nr_page_table_pages
@@ -42,12 +44,14 @@ struct sweep_snap {
 	unsigned long free, managed, buddy[NR_ZONES][NR_ORDERS];
 	long memmap, boot, pgtable, optimized, invariant;
 	unsigned long pool_nr[NR_HUGEPAGE_SIZES], pool_free[NR_HUGEPAGE_SIZES];
-	u32 state, zone, altmap;
+	u32 state[2], zone[2], altmap[2];         /* the op's blocks */
 };
 
 static struct {
 	bool *failed;
-	unsigned long block;             /* section of the hot-plug block */
+	unsigned long block;             /* first section of the op's blocks */
+	unsigned long nblocks;           /* 1, or 2 for the two-block add */
+	unsigned long single, pair;      /* a free block; the first of two adjacent ones */
 	struct hstate *h;
 	unsigned long pool0;
 	unsigned long points;
@@ -59,8 +63,6 @@ static struct {
 
 static void sweep_snap(struct sweep_snap *s)
 {
-	const struct mem_section *ms = sparse_section(sw.block);
-
 	*s = (struct sweep_snap){ .free = nr_free_pages(), .managed = totalram_pages() };   /* drains per-CPU lists */
 	for (int z = 0; z < NR_ZONES; z++)
 		for (int o = 0; o < NR_ORDERS; o++)
@@ -75,10 +77,14 @@ static void sweep_snap(struct sweep_snap *s)
 		s->pool_free[i] = hstates[i].free_huge_pages;
 		s->invariant += (long)(hstates[i].nr_huge_pages * hstate_pages(&hstates[i]));
 	}
-	if (ms) {
-		s->state = ms->state;
-		s->zone = (ms->state & SECTION_ONLINE) ? ms->zone : 0;   /* meaningless offline */
-		s->altmap = ms->nr_altmap_pages;
+	for (int b = 0; b < 2; b++) {
+		const struct mem_section *ms = sparse_section(sw.block + b);
+
+		if (!ms)
+			continue;
+		s->state[b] = ms->state;
+		s->zone[b] = (ms->state & SECTION_ONLINE) ? ms->zone : 0;   /* meaningless offline */
+		s->altmap[b] = ms->nr_altmap_pages;
 	}
 }
 
@@ -93,13 +99,14 @@ static bool sweep_same(const struct sweep_snap *a, const struct sweep_snap *b, b
 			a->optimized != b->optimized ? "nr_hugetlb_vmemmap_optimized" :
 			memcmp(a->pool_nr, b->pool_nr, sizeof(a->pool_nr)) ? "pool size" :
 			memcmp(a->pool_free, b->pool_free, sizeof(a->pool_free)) ? "free huge pages" :
-			a->state != b->state || a->zone != b->zone || a->altmap != b->altmap ? "section state" :
+			memcmp(a->state, b->state, sizeof(a->state)) || memcmp(a->zone, b->zone, sizeof(a->zone)) ||
+			memcmp(a->altmap, b->altmap, sizeof(a->altmap)) ? "section state" :
 			exact && memcmp(a->buddy, b->buddy, sizeof(a->buddy)) ? "buddyinfo" : NULL;
 
 	if (d)
 		printk("# %s: %s differs (free %lu/%lu, memmap %ld/%ld, boot %ld/%ld, tables %ld/%ld, state %#x/%#x)\n",
 		       what, d, a->free, b->free, a->memmap, b->memmap, a->boot, b->boot, a->pgtable, b->pgtable,
-		       a->state, b->state);
+		       a->state[0], b->state[0]);
 	return !d;
 }
 
@@ -154,7 +161,7 @@ static void sweep_disarm(void)
 struct sweep_op {
 	const char *name;
 	u32 sites;
-	bool hotplug;                    /* needs the free block */
+	unsigned int blocks;             /* hot-plug blocks it needs: 0, 1 or 2 adjacent */
 	bool memmap_on_memory;
 	int (*setup)(void);
 	int (*run)(void);
@@ -189,8 +196,8 @@ static bool sweep_shrink_designed(int rc, const struct sweep_snap *s0, const str
 static int sweep_shrink_setup(void) { return sweep_grow(); }
 static void sweep_shrink_teardown(void) { sweep_shrink(); }
 
-static int sweep_add(void) { return add_memory(sweep_block_pa(), MEMORY_BLOCK_SIZE); }
-static void sweep_add_undo(void) { remove_memory(sweep_block_pa(), MEMORY_BLOCK_SIZE); }
+static int sweep_add(void) { return add_memory(sweep_block_pa(), sw.nblocks * MEMORY_BLOCK_SIZE); }
+static void sweep_add_undo(void) { remove_memory(sweep_block_pa(), sw.nblocks * MEMORY_BLOCK_SIZE); }
 /* A failed add or remove changes nothing at all. */
 static bool sweep_unchanged(int rc, const struct sweep_snap *s0, const struct sweep_snap *s)
 {
@@ -244,26 +251,31 @@ static void sweep_offline_teardown(void)
  * the dissolve freed stay freed). */
 static bool sweep_offline_designed(int rc, const struct sweep_snap *s0, const struct sweep_snap *s)
 {
-	return rc == 0 || ((rc == -EBUSY || rc == -ENOMEM) && (s->state & SECTION_ONLINE));
+	return rc == 0 || ((rc == -EBUSY || rc == -ENOMEM) && (s->state[0] & SECTION_ONLINE));
 }
 
 static int sweep_remove(void) { return remove_memory(sweep_block_pa(), MEMORY_BLOCK_SIZE); }
 static void sweep_remove_undo(void) { sweep_add(); }
 
 static const struct sweep_op sweep_ops[] = {
-	{ "pool grow (HVO)", (1u << FAIL_SITE_POOL_GROW), false, false, sweep_nothing, sweep_grow,
+	{ "pool grow (HVO)", (1u << FAIL_SITE_POOL_GROW), 0, false, sweep_nothing, sweep_grow,
 	  sweep_shrink_undo, sweep_nothing_undo, sweep_grow_designed },
-	{ "pool shrink (HVO)", (1u << FAIL_SITE_HVO_RESTORE), false, false, sweep_shrink_setup, sweep_shrink,
+	{ "pool shrink (HVO)", (1u << FAIL_SITE_HVO_RESTORE), 0, false, sweep_shrink_setup, sweep_shrink,
 	  sweep_grow_undo, sweep_shrink_teardown, sweep_shrink_designed },
-	{ "hot-add (memmap_on_memory)", (1u << FAIL_SITE_HOT_ADD), true, true, sweep_nothing, sweep_add,
+	{ "hot-add (memmap_on_memory)", (1u << FAIL_SITE_HOT_ADD), 1, true, sweep_nothing, sweep_add,
 	  sweep_add_undo, sweep_nothing_undo, sweep_unchanged },
-	{ "hot-add (no memmap_on_memory)", (1u << FAIL_SITE_HOT_ADD), true, false, sweep_nothing, sweep_add,
+	{ "hot-add (no memmap_on_memory)", (1u << FAIL_SITE_HOT_ADD), 1, false, sweep_nothing, sweep_add,
 	  sweep_add_undo, sweep_nothing_undo, sweep_unchanged },
-	{ "online", FAIL_SITES_ALL, true, true, sweep_online_setup, sweep_online, sweep_online_undo,
+	{ "hot-add 2 blocks (memmap_on_memory)", (1u << FAIL_SITE_HOT_ADD), 2, true, sweep_nothing, sweep_add,
+	  sweep_add_undo, sweep_nothing_undo, sweep_unchanged },
+	{ "online", FAIL_SITES_ALL, 1, true, sweep_online_setup, sweep_online, sweep_online_undo,
 	  sweep_online_teardown, sweep_online_designed },
-	{ "offline (HVO pages in the block)", FAIL_SITES_ALL, true, true, sweep_offline_setup, sweep_offline,
-	  sweep_offline_undo, sweep_offline_teardown, sweep_offline_designed },
-	{ "remove", FAIL_SITES_ALL, true, true, sweep_online_setup, sweep_remove, sweep_remove_undo,
+	{ "offline (HVO pages in the block, memmap_on_memory)", FAIL_SITES_ALL, 1, true, sweep_offline_setup,
+	  sweep_offline, sweep_offline_undo, sweep_offline_teardown, sweep_offline_designed },
+	{ "offline (HVO pages in the block, no memmap_on_memory)", FAIL_SITES_ALL, 1, false,
+	  sweep_offline_setup, sweep_offline, sweep_offline_undo, sweep_offline_teardown,
+	  sweep_offline_designed },
+	{ "remove", FAIL_SITES_ALL, 1, true, sweep_online_setup, sweep_remove, sweep_remove_undo,
 	  sweep_online_teardown, sweep_unchanged },
 };
 
@@ -293,7 +305,6 @@ static bool sweep_point(const struct sweep_op *op, unsigned long k, const struct
 	sweep_snap(&s);
 	SWEEP_EXPECT(rc == 0 && sweep_same(&s, ref, false, op->name), op->name, k,
 		     "retry without injection: rc %d or state differs from the reference", rc);
-	sweep_vm_check(op->name, k);
 	op->undo();
 	sweep_snap(&s);
 	SWEEP_EXPECT(sweep_same(&s, s0, false, op->name), op->name, k, "undo: state differs from before");
@@ -329,37 +340,47 @@ static unsigned long sweep_op(const struct sweep_op *op)
 	return k - 1;
 }
 
-/* The first block of firmware RAM that is not present (beyond mem=). */
-static bool sweep_find_block(void)
+/* The first block of firmware RAM that is not present (beyond mem=), and
+ * the first of the first two adjacent ones (~0UL if none). */
+static void sweep_find_blocks(void)
 {
-	for (unsigned long nr = 0; nr < SWEEP_MAX_BLOCK; nr++)
-		if (memhp_block_is_free_ram(nr)) {
-			sw.block = nr;
-			return true;
-		}
-	return false;
+	sw.single = sw.pair = ~0UL;
+	for (unsigned long nr = SWEEP_MAX_BLOCK; nr-- > 0;) {
+		if (!memhp_block_is_free_ram(nr))
+			continue;
+		sw.single = nr;
+		if (memhp_block_is_free_ram(nr + 1))
+			sw.pair = nr;
+	}
 }
 
 SELFTEST(fault_sweep)
 {
 	struct sweep_snap start, end;
-	bool hvo = hugetlb_optimize_vmemmap, have_block;
+	bool hvo = hugetlb_optimize_vmemmap;
 	unsigned long total = 0;
 
-	sw = (typeof(sw)){ .failed = __st_failed, .block = ~0UL, .h = hstate_by_kb(2048) };
+	sw = (typeof(sw)){ .failed = __st_failed, .h = hstate_by_kb(2048) };
 	sw.pool0 = sw.h->nr_huge_pages;
 	sweep_saved = fail_page_alloc;
-	have_block = sweep_find_block();
+	sweep_find_blocks();
 	hugetlb_optimize_vmemmap = 1;
+	sw.block = sw.single;                /* start and end: the same sections */
 	sweep_snap(&start);
 	for (size_t i = 0; i < ARRAY_SIZE(sweep_ops); i++) {
-		if (sweep_ops[i].hotplug && !have_block) {
-			printk("# %s: skipped, no RAM beyond mem= to hot-add\n", sweep_ops[i].name);
+		const struct sweep_op *op = &sweep_ops[i];
+
+		sw.nblocks = op->blocks ? op->blocks : 1;
+		sw.block = op->blocks == 2 ? sw.pair : sw.single;
+		if (op->blocks && sw.block == ~0UL) {
+			printk("# %s: skipped, no %s beyond mem= to hot-add\n", op->name,
+			       op->blocks == 2 ? "two adjacent blocks of RAM" : "RAM");
 			continue;
 		}
-		total += sweep_op(&sweep_ops[i]);
+		total += sweep_op(op);
 	}
 	hugetlb_optimize_vmemmap = hvo;
+	sw.block = sw.single;
 	sweep_snap(&end);
 	EXPECT(sweep_same(&start, &end, false, "fault_sweep"));
 	EXPECT(sweep_vm_check("end", 0));
