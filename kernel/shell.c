@@ -33,6 +33,7 @@ struct shell_editor {
 	bool prompt_ended;     /* an async line ended the prompt line: redraw */
 	bool in_kwork;         /* kwork_run() is running: redraw once, after */
 	bool cr_seen;          /* last key was CR: swallow one LF */
+	bool overflow;         /* a key was dropped (line full): refuse the line */
 	int esc;               /* 0, 1 after ESC, 2 after ESC [ or ESC O */
 	/* History ring: entry i (0 = newest) is hist[(hist_head - 1 - i) mod N]. */
 	char hist[SHELL_HISTORY][SHELL_LINE_MAX];
@@ -149,14 +150,18 @@ static void shell_key_edit(char c)
 		}
 	} else if (c == 0x15) {                  /* ^U */
 		ed.len = 0;
+		ed.overflow = false;
 		shell_redraw_line();
 	} else if (c == 0x03) {                  /* ^C */
 		shell_puts("^C\n");
 		ed.len = 0;
+		ed.overflow = false;
 		shell_puts(SHELL_PROMPT);
 	} else if (c >= 0x20 && c < 0x7f && ed.len < SHELL_LINE_MAX - 1) {
 		ed.line[ed.len++] = c;
 		printk_write(&c, 1);
+	} else if (c >= 0x20 && c < 0x7f) {
+		ed.overflow = true;
 	}
 }
 
@@ -167,6 +172,7 @@ static const char *shell_read_line(void)
 
 	ed.len = 0;
 	ed.esc = 0;
+	ed.overflow = false;
 	ed.hist_pos = -1;
 	printk_ensure_newline();
 	shell_puts(SHELL_PROMPT);
@@ -198,6 +204,10 @@ __noreturn void shell_loop(void)
 	for (;;) {
 		const char *line = shell_read_line();
 
+		if (ed.overflow) {        /* running the cut line could do harm */
+			shell_error("line too long (max %d characters), not run", SHELL_LINE_MAX - 1);
+			continue;
+		}
 		shell_history_add(line);
 		shell_exec_line(line);
 	}

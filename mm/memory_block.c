@@ -3,7 +3,8 @@
  *   /sys/devices/system/memory/
  *     block_size_bytes           8000000
  *     auto_online_blocks         offline|online|online_kernel|online_movable (rw)
- *     probe                      echo 0x140000000 > probe: add (and online per policy)
+ *     probe                      echo 0x28000000 > probe: add (and online per policy)
+ *                                RAM of the firmware map mem= kept back
  *     memoryN/                   one per present section, N = section number
  *       state                    online|offline (rw: also online_kernel, online_movable)
  *       online                   1|0 (rw)
@@ -250,20 +251,20 @@ static int mb_add_error(const char *what, phys_addr_t start, u64 size, int rc)
 }
 
 /* `mem add` and probe: the range rules first (alignment, limit), then
- * existence, then add_memory()'s own.  `mem add` wants free RAM of the
- * firmware map; probe, as on Linux, trusts the address (a DIMM is in no
- * boot map) but still never takes a boot reservation. */
+ * existence - free RAM of the firmware map with no boot reservation in it -
+ * then add_memory()'s own.  Unlike Linux, probe does not trust the
+ * address: a block with no RAM behind it gets its memmap written into
+ * nothing (both arches fault on it), and every DIMM is the ACPI driver's
+ * to add (kernel/acpi_memhp.c). */
 static int mb_add(const char *what, phys_addr_t start, u64 size, bool probe)
 {
 	int rc = memhp_check_range(start, size);
 
 	if (rc)
 		return mb_add_error(what, start, size, rc);
-	if (probe ? mb_boot_reserved(start, size) : !mb_firmware_ram(start, size))
-		return shell_error("%s: [%#llx, %#llx) %s", what, (unsigned long long)start,
-				   (unsigned long long)(start + size),
-				   probe ? "holds a boot reservation (kernel image, modules)"
-					 : "is not free RAM in the firmware memory map");
+	if (!mb_firmware_ram(start, size))
+		return shell_error("%s: [%#llx, %#llx) is not free RAM in the firmware memory map", what,
+				   (unsigned long long)start, (unsigned long long)(start + size));
 	rc = probe ? add_memory_driver_managed(start, size) : add_memory(start, size);
 	return rc ? mb_add_error(what, start, size, rc) : 0;
 }
