@@ -14,7 +14,9 @@
 #   make torture TORTURE_CYCLES=200 TORTURE_ROUNDS=20 TORTURE_SEED=0x1234
 TORTURE_CYCLES ?= 1000
 TORTURE_ROUNDS ?= 100
-TORTURE_SEED   ?= $(shell printf '0x%x' $$(od -An -N4 -tu4 /dev/urandom))
+ifeq ($(origin TORTURE_SEED),undefined)
+TORTURE_SEED   := $(shell printf '0x%x' $$(od -An -N4 -tu4 /dev/urandom))
+endif
 TORTURE_DIR    := build/torture
 TORTURE_TESTS  := $(TORTURE_DIR)/torture-long.test $(TORTURE_DIR)/qmp-torture-long.test
 
