@@ -10,11 +10,15 @@
  * previous holder wrote is visible to the next one.
  *
  * PAGODA_LOCK_DEBUG: each CPU keeps a stack of the locks it holds
- * (lockdep_cpu[cpu]).  Taking a ranked lock while holding one of an equal
- * or higher rank panics, naming both:
+ * (lockdep_cpu[cpu]).  Taking a ranked lock while holding one of a higher
+ * rank panics, naming both; locks of one rank nest only in ascending
+ * address order (lock arrays are taken first to last, like Linux's
+ * nested annotations: no two CPUs can then wait for each other):
  *
  *   held: [HUGETLB "hugetlb"] [ZONE "zone Normal"]   take PCP  -> fine
  *   held: [ZONE "zone Normal"] [PCP "pcp 1"]         take ZONE -> panic
+ *   held: [PCP &pcp[0][0]]                  take PCP &pcp[0][1] -> fine
+ *   held: [PCP &pcp[1][0]]                  take PCP &pcp[0][1] -> panic
  *
  * Taking a lock this CPU already holds panics (self-deadlock), releasing
  * one it does not hold panics, and spin_assert_none_irqsave() panics when an
@@ -33,7 +37,7 @@ void spin_lock_init(spinlock_t *l, const char *name, enum lock_order order)
 }
 
 #ifdef PAGODA_LOCK_DEBUG
-#define LOCKDEP_DEPTH 16
+#define LOCKDEP_DEPTH 48            /* pcp_lock_all holds NR_CPUS * NR_ZONES */
 
 struct lockdep_held {
 	const spinlock_t *lock;
@@ -55,7 +59,8 @@ static struct lockdep_cpu *lockdep_this(void)
 }
 
 /* Before waiting for l: panic on recursion or on a rank inversion against
- * any lock held (unranked locks are checked only for recursion). */
+ * any lock held: a lower rank, or the same rank at a higher address
+ * (unranked locks are checked only for recursion). */
 static void lockdep_check(const spinlock_t *l)
 {
 	struct lockdep_cpu *c = lockdep_this();
@@ -65,9 +70,12 @@ static void lockdep_check(const spinlock_t *l)
 
 		if (h == l)
 			panic("CPU %u takes \"%s\" which it already holds", smp_processor_id(), l->name);
-		if (l->order != LOCK_ORDER_NONE && h->order != LOCK_ORDER_NONE && h->order >= l->order)
-			panic("lock order: CPU %u takes \"%s\" (rank %u) while holding \"%s\" (rank %u)",
-			      smp_processor_id(), l->name, l->order, h->name, h->order);
+		if (l->order == LOCK_ORDER_NONE || h->order == LOCK_ORDER_NONE)
+			continue;
+		if (h->order > l->order || (h->order == l->order && h > l))
+			panic("lock order: CPU %u takes \"%s\" (rank %u, %p) while holding \"%s\" (rank %u, %p)",
+			      smp_processor_id(), l->name, l->order, (const void *)l, h->name, h->order,
+			      (const void *)h);
 	}
 }
 

@@ -9,6 +9,8 @@
  *   LOCK_ORDER_PCP       a CPU's order-0 list (irqsave)
  *   LOCK_ORDER_SMP       cross-call queues
  *   LOCK_ORDER_PRINTK    console output (innermost)
+ * Locks of one rank (a zone's, every CPU's pcp list) nest only in
+ * ascending address order: an array of locks is taken first to last.
  * With PAGODA_LOCK_DEBUG (host tests, `make LOCK_DEBUG=1`) every acquire
  * checks the rank against the locks this CPU holds and panics naming both;
  * assert_spin_held() checks ownership.  Without it the checks compile away.

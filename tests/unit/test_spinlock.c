@@ -2,7 +2,8 @@
  * cross calls of kernel/smp.c on simulated CPUs (tests/unit/host/host_smp.c).
  *
  *   threads 0..3 = CPUs 0..3 --spin_lock--> counter += 1 (read, yield, write)
- *   lock order: ZONE then PCP fine; PCP then ZONE panics naming both
+ *   lock order: ZONE then PCP fine; PCP then ZONE panics naming both; one
+ *   rank nests in ascending address order only
  *   irqsave: the CPU's simulated interrupt flag is off inside, as before after
  *   cross calls: on_each_cpu once per CPU, an IPI held back while the
  *   target's interrupts are off runs when they come back on */
@@ -105,6 +106,24 @@ static void test_order(void)
 	host_cpu_id = 0;
 }
 
+/* One rank: ascending addresses nest, descending panics. */
+static void test_same_rank(void)
+{
+	static spinlock_t pcps[2] = { SPINLOCK_INIT("pcp a", LOCK_ORDER_PCP),
+				      SPINLOCK_INIT("pcp b", LOCK_ORDER_PCP) };
+	bool up, down;
+
+	host_cpu_id = 1;
+	up = !HOST_EXPECT_PANIC(({ spin_lock(&pcps[0]); spin_lock(&pcps[1]); }));
+	spin_unlock(&pcps[0]);
+	down = HOST_EXPECT_PANIC(spin_lock(&pcps[0]));
+	spin_unlock(&pcps[1]);
+	host_cpu_id = 0;
+	host_ok(up, "same rank, ascending addresses: nests");
+	host_ok(down && strstr(host_panic_msg, "\"pcp a\"") && strstr(host_panic_msg, "\"pcp b\""),
+		"same rank, descending addresses: panics naming both: %s", host_panic_msg);
+}
+
 static void test_irqsave(void)
 {
 	spinlock_t l = SPINLOCK_INIT("irq", LOCK_ORDER_ZONE);
@@ -171,6 +190,7 @@ int main(void)
 	test_mutual_exclusion();
 	test_trylock();
 	test_order();
+	test_same_rank();
 	test_irqsave();
 	test_cross_calls();
 	return host_tap_done();
