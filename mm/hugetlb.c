@@ -345,6 +345,33 @@ struct page *hugetlb_take(struct hstate *h)
 	return head;
 }
 
+struct page *hugetlb_grow_at(struct hstate *h, unsigned long pfn)
+{
+	const struct mem_section *ms = pfn_to_section(pfn);
+	struct list_head one;
+	struct page *head;
+
+	if (!ms || !IS_ALIGNED(pfn, hstate_pages(h)) ||
+	    !hugetlb_range_in_zone(pfn, hstate_pages(h), (enum zone_type)ms->zone))
+		return NULL;
+	spin_lock(&hugetlb_lock);
+	if (alloc_contig_range_hugetlb(pfn, pfn + hstate_pages(h), (enum zone_type)ms->zone)) {
+		spin_unlock(&hugetlb_lock);
+		return NULL;
+	}
+	head = pfn_to_page(pfn);
+	list_init(&one);
+	list_add(&head->lru, &one);
+	hugetlb_add_fresh_batch(h, &one);          /* onto the free list, counted */
+	list_del(&head->lru);
+	h->free_huge_pages--;
+	head->refcount = 1;
+	list_add_tail(&head->lru, &h->active_list);
+	hugetlb_update_meminfo();
+	spin_unlock(&hugetlb_lock);
+	return head;
+}
+
 /* A surplus page given back leaves the pool; any other goes on the free list. */
 int hugetlb_give(struct page *head)
 {

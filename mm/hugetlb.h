@@ -54,6 +54,11 @@ unsigned long hugetlb_set_pool(struct hstate *h, unsigned long count);
 
 /* Take a free huge page of pool h (refcount 1, on the active list), or NULL. */
 struct page *hugetlb_take(struct hstate *h);
+/* Grow pool h by the huge page at pfn (aligned, every page free in one
+ * online zone) and take it at once, as hugetlb_take() would: its head, or
+ * NULL with nothing changed.  (A test seam: smp_hvo re-creates a huge page
+ * whose head its readers know.) */
+struct page *hugetlb_grow_at(struct hstate *h, unsigned long pfn);
 /* Give back a page from hugetlb_take(): 0, or -EINVAL if head is not a
  * taken huge page (nothing changed). */
 int hugetlb_give(struct page *head);
