@@ -151,7 +151,8 @@ static void buddy_shell_verbs(void)
 {
 	struct host_mm_opts o = { .quiet = true };
 	char out[256], cmd[64];
-	unsigned long pfn, free0;
+	unsigned long pfn, free0, head;
+	unsigned int order;
 
 	host_mm_boot(128 * SZ_1M, &o);
 	free0 = nr_free_pages();
@@ -169,7 +170,11 @@ static void buddy_shell_verbs(void)
 	host_ok(host_shell(cmd, out, sizeof(out)) && strstr(out, "double free"), "double free: %s", out);
 	host_ok(host_shell("page alloc 11", out, sizeof(out)) && !strncmp(out, "error: ", 7), "order 11: %s", out);
 	host_ok(host_shell("page alloc x", out, sizeof(out)) && !strncmp(out, "error: ", 7), "bad number: %s", out);
-	host_ok(host_shell("page alloc 0 movable", out, sizeof(out)) == 0, "movable falls back: %s", out);
+	pfn = ~0UL;
+	host_ok(host_shell("page alloc 0 movable", out, sizeof(out)) == 0 && sscanf(out, "pfn %lx", &pfn) == 1 &&
+		pfn_valid(pfn) && page_zone_id(pfn_to_page(pfn)) == ZONE_NORMAL &&
+		!buddy_find_block(pfn, &head, &order),
+		"movable falls back to Normal (no Movable memory): %s", out);
 	host_ok(nr_free_pages() == free0 - 1, "state consistent");
 }
 

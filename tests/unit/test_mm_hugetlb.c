@@ -38,7 +38,7 @@ static void page_alloc_all(void)
 {
 	struct host_mm_opts o = { .quiet = true };
 	char before[1024], after[1024];
-	unsigned long free0, n = 0, pfn;
+	unsigned long free0, n = 0, pfn, normal0;
 
 	host_mm_boot(256 * SZ_1M, &o);
 	free0 = nr_free_pages();
@@ -58,17 +58,20 @@ static void page_alloc_all(void)
 	host_ok(host_shell("page alloc 3 5", out, sizeof(out)) == 0 &&
 		!strcmp(out, "5 blocks of order 3\n") && nr_free_pages() == free0 - 40,
 		"page alloc 3 5: %s", out);
+	normal0 = zones[ZONE_NORMAL].free_pages;
 	host_ok(host_shell("page alloc 2 movable 3", out, sizeof(out)) == 0 &&
-		!strcmp(out, "3 blocks of order 2\n") && nr_free_pages() == free0 - 52,
-		"movable falls back to Normal: %s", out);
+		!strcmp(out, "3 blocks of order 2\n") && nr_free_pages() == free0 - 52 &&
+		zones[ZONE_NORMAL].free_pages == normal0 - 12 && zones[ZONE_MOVABLE].managed_pages == 0,
+		"movable falls back to Normal (12 pages out of Normal's free pages): %s", out);
 	host_ok(host_shell("page alloc 1", out, sizeof(out)) == 0 && sscanf(out, "pfn %lx", &pfn) == 1,
 		"one block by pfn: %s", out);
 	snprintf(before, sizeof(before), "page free %#lx 1", pfn);
 	host_ok(host_shell(before, out, sizeof(out)) == 0 && nr_free_pages() == free0 - 52,
 		"page free PFN ORDER of a held block");
 	host_ok(shell_fails(before), "second free of it: %s", out);
-	host_ok(host_shell("page free all", out, sizeof(out)) == 0 && nr_free_pages() == free0,
-		"page free all after counts: %s", out);
+	host_ok(host_shell("page free all", out, sizeof(out)) == 0 && nr_free_pages() == free0 &&
+		zones[ZONE_NORMAL].free_pages == free0 && zones[ZONE_MOVABLE].free_pages == 0,
+		"page free all after counts (all back in Normal, none in Movable): %s", out);
 	host_ok(host_shell("vm_check", out, sizeof(out)) == 0 && strstr(out, "vm_check: ok"),
 		"vm_check: %s", out);
 }
