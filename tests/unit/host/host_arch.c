@@ -33,7 +33,7 @@ unsigned long host_direct_map_size;
 static int host_memfd = -1;
 static phys_addr_t host_pgd_pa;
 #define HOST_JUNK_CHUNK SZ_2M          /* simulated RAM gets its junk by chunks */
-static void host_junk_chunk(u64 idx);
+static void host_junk_frame(phys_addr_t pa);
 
 pte_t *arch_pgd(void) { return __va(host_pgd_pa); }
 
@@ -50,7 +50,7 @@ void arch_set_pte(unsigned long va, int level, pte_t *ptep, pte_t val)
 	if (level != 0 || !host_in_vmemmap(va))
 		return;
 	if (pte_present(val)) {
-		host_junk_chunk(pte_pa(val) / HOST_JUNK_CHUNK);
+		host_junk_frame(pte_pa(val));
 		p = mmap((void *)va, PAGE_SIZE, PROT_READ | (pte_writable(val) ? PROT_WRITE : 0),
 			 MAP_SHARED | MAP_FIXED, host_memfd, (off_t)pte_pa(val));
 	} else {
@@ -127,6 +127,13 @@ static void host_junk_chunk(u64 idx)
 	if (!host_junk_done[idx])
 		memset(va, HOST_PHYS_JUNK, HOST_JUNK_CHUNK);
 	host_junk_done[idx] = 1;
+}
+
+/* Junk in frame pa's chunk before the vmemmap maps it (one syscall per new chunk). */
+static void host_junk_frame(phys_addr_t pa)
+{
+	if (!host_junk_done[pa / HOST_JUNK_CHUNK])
+		host_junk_chunk(pa / HOST_JUNK_CHUNK);
 }
 
 static void host_junk_fault(int sig, siginfo_t *si, void *uc)
