@@ -135,6 +135,29 @@ void buddy_free_range_locked(struct zone *z, unsigned long start, unsigned long 
 	}
 }
 
+/* Merge what an ISOLATED section left unmerged: every free block of [start,
+ * end) (its section no longer ISOLATED) goes through the free path again,
+ * merging as far as it can.  An offline that gives up calls it: while the
+ * section was isolated other CPUs freed pages there without merging.  Zone
+ * lock held. */
+void buddy_remerge_range_locked(struct zone *z, unsigned long start, unsigned long end)
+{
+	unsigned long pfn = start, head;
+	unsigned int order;
+
+	while (pfn < end) {
+		if (!buddy_find_block(pfn, &head, &order)) {
+			pfn++;
+			continue;
+		}
+		buddy_del_locked(z, pfn_to_page(head), order);
+		buddy_free_one_locked(z, head, order);
+		if (!buddy_find_block(head, &head, &order))
+			panic("pfn %#lx left the free lists while merging", head);
+		pfn = MAX(pfn + 1, head + (1UL << order));
+	}
+}
+
 void buddy_online_range(unsigned long start_pfn, unsigned long end_pfn, enum zone_type zt)
 {
 	struct zone *z = &zones[zt];

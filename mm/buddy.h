@@ -85,6 +85,7 @@ void buddy_del_locked(struct zone *z, struct page *page, unsigned int order);
 void buddy_free_range_locked(struct zone *z, unsigned long start, unsigned long end);
 void buddy_free_one_locked(struct zone *z, unsigned long pfn, unsigned int order);
 struct page *buddy_alloc_locked(struct zone *z, unsigned int order);
+void buddy_remerge_range_locked(struct zone *z, unsigned long start, unsigned long end);
 
 /* Free pages of every zone's free lists, the per-CPU lists drained first
  * (so the count is exact whenever nothing runs concurrently). */

@@ -243,6 +243,7 @@ int offline_memory_block_locked(unsigned long nr, unsigned long *busy_pfn)
 	busy = mhp_first_busy(usable, end);
 	if (busy < end) {
 		ms->state &= ~SECTION_ISOLATED;
+		buddy_remerge_range_locked(z, usable, end);    /* frees while isolated did not merge */
 		zone_unlock(z);
 		*busy_pfn = busy;
 		return -EBUSY;
