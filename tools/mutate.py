@@ -1,0 +1,424 @@
+#!/usr/bin/env python3
+"""Mutation testing of mm/ against the host unit tests (`make mutate`).
+
+    git archive HEAD --> private copy (/tmp/pagoda-mutate-*; the tree you
+                         run it from is never written, only its build/)
+    copy: every source the tests link compiled once to objects (ASan+UBSan)
+    for each file F, MUTATE_N mutants sampled from every site (seeded):
+        one mutation -> recompile F only -> relink the tests that link F
+        -> run them fastest first, stop at the first failure
+           killed      a test failed, crashed or timed out
+           survived    every test passed (MUTATE_BOOT=1: and the boot tests)
+           uncompiled  the mutant did not compile or link (not in the score)
+           equivalent  the mutant's .text is byte-identical to the original
+                       (e.g. a change the compiler folds away; not in score)
+    score = killed / (killed + survived), per file; survivors listed as
+    file:line: mutation; the report goes to MUTATE_REPORT.
+
+Operators (one at a time, on code outside comments, strings, #lines and
+SELFTEST/BENCH bodies):
+    cmp     flip a comparison      <  >=   <=  >   ==  !=
+    cond    negate an if/while     if (x)  ->  if (!(x))
+    logic   swap && and ||
+    arith   swap binary + and -    (and += / -=)
+    const   integer literal +-1
+    stmt    drop a one-line statement (expression, call, assignment)
+"""
+import argparse
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+CMP = {'<': '>=', '<=': '>', '>': '<=', '>=': '<', '==': '!=', '!=': '=='}
+DECL_START = re.compile(
+    r'^(const |static |unsigned |signed |struct |enum |union |volatile )*'
+    r'(void|bool|char|short|int|long|u8|u16|u32|u64|s8|s16|s32|s64|size_t|phys_addr_t|pte_t|'
+    r'unsigned|struct \w+|enum \w+|[a-z_]+_t)\b[\s\*]*\w+\s*(=|;|\[|,)')
+SKIP_STMT = re.compile(r'^(return|break|continue|goto|case|default|else|do|for|if|while|switch)\b')
+
+
+def code_mask(src):
+    """Per character: True where it is code (not comment/string/char/#line)."""
+    mask = [True] * len(src)
+    i, n = 0, len(src)
+    line_start = True
+    while i < n:
+        c = src[i]
+        if line_start and c == '#':
+            j = i
+            while j < n and not (src[j] == '\n' and src[j - 1] != '\\'):
+                j += 1
+            for k in range(i, j):
+                mask[k] = False
+            i = j
+            continue
+        if c == '\n':
+            line_start = True
+            i += 1
+            continue
+        if c not in ' \t':
+            line_start = False
+        if src.startswith('/*', i):
+            j = src.find('*/', i + 2)
+            j = n if j < 0 else j + 2
+            for k in range(i, j):
+                mask[k] = False
+            i = j
+        elif src.startswith('//', i):
+            j = src.find('\n', i)
+            j = n if j < 0 else j
+            for k in range(i, j):
+                mask[k] = False
+            i = j
+        elif c in '"\'':
+            j = i + 1
+            while j < n and src[j] != c:
+                j += 2 if src[j] == '\\' else 1
+            for k in range(i, min(j + 1, n)):
+                mask[k] = False
+            i = j + 1
+        else:
+            i += 1
+    return mask
+
+
+def mask_selftests(src, mask):
+    """SELFTEST() and BENCH() bodies are tests, not code under test."""
+    for m in re.finditer(r'^(SELFTEST|BENCH)\(\w+\)\s*\n\{', src, re.M):
+        end = src.find('\n}', m.end())
+        end = len(src) if end < 0 else end + 2
+        for k in range(m.start(), end):
+            mask[k] = False
+
+
+def line_of(src, pos):
+    return src.count('\n', 0, pos) + 1
+
+
+def match_paren(src, i):
+    """Index of the ')' closing the '(' at i, or -1."""
+    depth = 0
+    for j in range(i, len(src)):
+        if src[j] == '(':
+            depth += 1
+        elif src[j] == ')':
+            depth -= 1
+            if depth == 0:
+                return j
+    return -1
+
+
+def in_function(src, pos):
+    """Crude: inside braces (function bodies) at depth >= 1."""
+    return src.count('{', 0, pos) > src.count('}', 0, pos)
+
+
+def sites(src):
+    """Every mutation site: (start, end, replacement, kind, description)."""
+    mask = code_mask(src)
+    mask_selftests(src, mask)
+    out = []
+
+    def code(a, b):
+        return all(mask[a:b])
+
+    for m in re.finditer(r'<=|>=|==|!=|(?<![<>\-])<(?![<=])|(?<![<>\-])>(?![>=])', src):
+        a, b = m.span()
+        if not code(a, b) or not in_function(src, a):
+            continue
+        # skip '<' / '>' of #include-like or arrows; '->' excluded by lookbehind
+        out.append((a, b, CMP[m.group()], 'cmp', '%s -> %s' % (m.group(), CMP[m.group()])))
+    for m in re.finditer(r'\b(if|while)\s*\(', src):
+        a = m.end() - 1
+        if not code(m.start(), m.end()) or not in_function(src, a):
+            continue
+        z = match_paren(src, a)
+        if z < 0:
+            continue
+        cond = src[a + 1:z]
+        out.append((a, z + 1, '(!(%s))' % cond, 'cond', '%s (...) negated' % m.group(1)))
+    for m in re.finditer(r'&&|\|\|', src):
+        a, b = m.span()
+        if code(a, b) and in_function(src, a):
+            new = '||' if m.group() == '&&' else '&&'
+            out.append((a, b, new, 'logic', '%s -> %s' % (m.group(), new)))
+    for m in re.finditer(r'(?<=[\w\)\]] )([+-])(=?)(?= [\w\(])', src):
+        a, b = m.span()
+        if code(a, b) and in_function(src, a):
+            new = ('-' if m.group(1) == '+' else '+') + m.group(2)
+            out.append((a, b, new, 'arith', '%s -> %s' % (m.group(), new)))
+    for m in re.finditer(r'(?<![\w.])(0x[0-9a-fA-F]+|\d+)([uUlL]*)(?![\w.])', src):
+        a, b = m.span()
+        if not code(a, b) or not in_function(src, a):
+            continue
+        v = int(m.group(1), 0)
+        for d in (1, -1):
+            if v + d < 0:
+                continue
+            new = (hex(v + d) if m.group(1).startswith('0x') else str(v + d)) + m.group(2)
+            out.append((a, b, new, 'const', '%s -> %s' % (m.group(), new)))
+    pos = 0
+    for line in src.split('\n'):
+        s = line.strip()
+        a = pos + line.find(s) if s else pos
+        pos += len(line) + 1
+        if (not s.endswith(';') or not line.startswith('\t') or SKIP_STMT.match(s)
+                or DECL_START.match(s) or s.count('(') != s.count(')') or s == ';'
+                or not code(a, a + len(s)) or not in_function(src, a)):
+            continue
+        out.append((a, a + len(s), ';', 'stmt', 'dropped: %s' % s))
+    return out
+
+
+class Tree:
+    """The private copy: object files, per-test link lines, test runs."""
+
+    def __init__(self, root, work, log):
+        self.root, self.work, self.log = root, work, log
+        self.obj = os.path.join(work, 'obj')
+
+    def sh(self, cmd, timeout=None):
+        return subprocess.run(cmd, cwd=self.work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              timeout=timeout, universal_newlines=True)
+
+    def setup(self):
+        os.makedirs(self.work, exist_ok=True)
+        arch = subprocess.run(['git', '-C', self.root, 'archive', 'HEAD'], stdout=subprocess.PIPE,
+                              check=True).stdout
+        subprocess.run(['tar', '-x', '-C', self.work], input=arch, check=True)
+        pr = ('mutate-print: ; @echo "CFLAGS $(HOST_CFLAGS)"; echo "LDLIBS $(HOST_LDLIBS)"; '
+              '$(foreach t,$(UNIT_TESTS),echo "TEST $(t) $($(t)_SRCS)";)')
+        r = self.sh(['make', '-s', '--no-print-directory', '--eval', pr, 'mutate-print'])
+        self.tests = {}
+        for line in r.stdout.splitlines():
+            if line.startswith('CFLAGS '):
+                self.cflags = line.split()[1:]
+            elif line.startswith('LDLIBS '):
+                self.ldlibs = line.split()[1:]
+            elif line.startswith('TEST '):
+                w = line.split()
+                self.tests[w[1]] = ['tests/unit/test_%s.c' % w[1]] + w[2:]
+        if not self.tests:
+            sys.exit('mutate: no unit tests found:\n' + r.stdout)
+
+    def objpath(self, src):
+        return os.path.join(self.obj, src.replace('/', '__') + '.o')
+
+    def compile(self, src, out=None):
+        out = out or self.objpath(src)
+        return self.sh(['gcc'] + self.cflags + ['-c', '-o', out, src], timeout=300)
+
+    def compile_all(self, srcs, jobs):
+        os.makedirs(self.obj, exist_ok=True)
+        todo, running, bad = list(srcs), [], []
+        while todo or running:
+            while todo and len(running) < jobs:
+                s = todo.pop()
+                p = subprocess.Popen(['gcc'] + self.cflags + ['-c', '-o', self.objpath(s), s],
+                                     cwd=self.work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                running.append((s, p))
+            s, p = running.pop(0)
+            if p.wait():
+                bad.append((s, p.stderr.read().decode()))
+        return bad
+
+    def link(self, test):
+        exe = os.path.join(self.work, 'bin', 'test_' + test)
+        os.makedirs(os.path.dirname(exe), exist_ok=True)
+        objs = [self.objpath(s) for s in self.tests[test]]
+        return self.sh(['gcc'] + self.cflags + ['-o', exe] + objs + self.ldlibs, timeout=300), exe
+
+    def start(self, test):
+        exe = os.path.join(self.work, 'bin', 'test_' + test)
+        return subprocess.Popen([exe], cwd=self.work, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                universal_newlines=True, errors='replace', start_new_session=True)
+
+    @staticmethod
+    def stop(p):
+        try:
+            os.killpg(p.pid, 9)
+        except OSError:
+            pass
+        p.wait()
+
+    @staticmethod
+    def verdict(p, timeout):
+        """'pass', 'fail' or 'timeout' of a started test."""
+        try:
+            out, _ = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            Tree.stop(p)
+            return 'timeout'
+        bad = p.returncode != 0 or re.search(r'^not ok', out, re.M) or not re.search(r'^ok ', out, re.M)
+        return 'fail' if bad else 'pass'
+
+    def run(self, test, timeout):
+        return self.verdict(self.start(test), timeout)
+
+
+def text_section(tree, obj):
+    out = obj + '.text'
+    r = subprocess.run(['objcopy', '-O', 'binary', '-j', '.text', obj, out],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if r.returncode:
+        return None
+    with open(out, 'rb') as f:
+        return f.read()
+
+
+def run_tests(tree, tests, base, c):
+    """Link and run tests (fastest first) until one fails.  The slowest runs
+    alongside the others from the start (2 cores): a survivor costs about
+    the slowest test's time, a kill stops it."""
+    slow, bg = tests[-1], None
+    for t in [slow] + tests[:-1]:
+        lr, _ = tree.link(t)
+        if lr.returncode:
+            if bg:
+                tree.stop(bg)
+            return 'uncompiled', ''
+        if t == slow and len(tests) > 1:
+            bg = tree.start(t)
+            continue
+        res = tree.run(t, 60 + 5 * base[t])
+        if res != 'pass':
+            if bg:
+                tree.stop(bg)
+            c['timeout'] += res == 'timeout'
+            return 'killed', t + (' (timeout)' if res == 'timeout' else '')
+    res = tree.verdict(bg, 60 + 5 * base[slow]) if bg else 'pass'
+    if res != 'pass':
+        c['timeout'] += res == 'timeout'
+        return 'killed', slow + (' (timeout)' if res == 'timeout' else '')
+    return 'survived', ''
+
+
+def boot_check(tree, boot_tests, arch):
+    """Survivor of the host tests: rebuild the image, run the mm boot tests."""
+    r = tree.sh(['make', '-s', 'ARCH=' + arch, 'image'], timeout=900)
+    if r.returncode:
+        return 'uncompiled'
+    for t in boot_tests:
+        name = os.path.basename(t)[:-5]
+        try:
+            r = tree.sh(['python3', 'tools/harness.py', '-k', name, '--arch', arch, '--firmware',
+                         'bios' if arch == 'x86_64' else 'uefi', t], timeout=900)
+        except subprocess.TimeoutExpired:
+            return 'killed'
+        if r.returncode:
+            return 'killed'
+    return 'survived'
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--files', default='mm/buddy.c mm/sparse.c mm/sparse_vmemmap.c mm/memory_hotplug.c '
+                    'mm/hugetlb_vmemmap.c')
+    ap.add_argument('-n', type=int, default=50, help='mutants per file')
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--boot', type=int, default=0, help='1: survivors also run the mm boot tests')
+    ap.add_argument('--boot-tests', default='tests/boot/mm.test tests/boot/hotplug-hand.test tests/boot/hvo.test')
+    ap.add_argument('--arch', default='x86_64')
+    ap.add_argument('--report', default=os.path.join(ROOT, 'build', 'mutate', 'report.txt'))
+    ap.add_argument('--jobs', type=int, default=2, help='parallel compiles while setting up')
+    ap.add_argument('--keep', action='store_true', help='keep the private copy')
+    args = ap.parse_args()
+
+    files = args.files.split()
+    work = tempfile.mkdtemp(prefix='pagoda-mutate-')
+    tree = Tree(ROOT, work, None)
+    t0 = time.time()
+    print('mutate: private copy of HEAD in %s' % work, flush=True)
+    tree.setup()
+    users = {f: sorted(t for t, s in tree.tests.items() if f in s) for f in files}
+    for f in files:
+        if not users[f]:
+            sys.exit('mutate: no unit test links %s' % f)
+    needed = sorted({s for f in files for t in users[f] for s in tree.tests[t]})
+    bad = tree.compile_all(needed, args.jobs)
+    if bad:
+        sys.exit('mutate: the unmutated tree does not compile: %s\n%s' % (bad[0][0], bad[0][1]))
+    base = {}
+    for t in sorted({t for f in files for t in users[f]}):
+        r, _ = tree.link(t)
+        s = time.time()
+        res = tree.run(t, 1800) if r.returncode == 0 else 'fail'
+        base[t] = time.time() - s
+        if res != 'pass':
+            print('mutate: test_%s fails unmutated: left out' % t, flush=True)
+            base.pop(t)
+    print('mutate: setup %.0f s; baseline (s): %s' % (time.time() - t0, ' '.join(
+        '%s=%.1f' % (t, v) for t, v in sorted(base.items(), key=lambda x: x[1]))), flush=True)
+
+    results = {}
+    survivors = []
+    for f in files:
+        path = os.path.join(work, f)
+        with open(path) as fh:
+            orig = fh.read()
+        obj = tree.objpath(f)
+        shutil.copy(obj, obj + '.orig')
+        orig_text = text_section(tree, obj + '.orig')
+        all_sites = sites(orig)
+        rng = random.Random('%d:%s' % (args.seed, f))
+        chosen = sorted(rng.sample(all_sites, min(args.n, len(all_sites))))
+        tests = sorted((t for t in users[f] if t in base), key=lambda t: base[t])
+        c = dict(killed=0, survived=0, uncompiled=0, equivalent=0, timeout=0, sites=len(all_sites))
+        ft0 = time.time()
+        for i, (a, b, new, kind, desc) in enumerate(chosen):
+            line = line_of(orig, a)
+            with open(path, 'w') as fh:
+                fh.write(orig[:a] + new + orig[b:])
+            verdict, by = 'survived', ''
+            r = tree.compile(f)
+            if r.returncode:
+                verdict = 'uncompiled'
+            elif text_section(tree, obj) == orig_text and orig_text is not None:
+                verdict = 'equivalent'
+            else:
+                verdict, by = run_tests(tree, tests, base, c)
+                if verdict == 'survived' and args.boot:
+                    verdict = boot_check(tree, args.boot_tests.split(), args.arch)
+                    by = 'boot tests' if verdict == 'killed' else by
+            c[verdict] += 1
+            print('mutate: %s:%d [%s] %s: %s%s' % (f, line, kind, desc, verdict, ' by ' + by if by else ''),
+                  flush=True)
+            if verdict == 'survived':
+                survivors.append('%s:%d: [%s] %s' % (f, line, kind, desc))
+            with open(path, 'w') as fh:
+                fh.write(orig)
+        shutil.copy(obj + '.orig', obj)
+        c['seconds'] = time.time() - ft0
+        results[f] = c
+
+    lines = ['# make mutate: seed %d, %d mutants per file, boot tests %s, %s' % (
+        args.seed, args.n, 'on' if args.boot else 'off', time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())),
+        '%-26s %5s %6s %8s %7s %10s %10s %6s %6s' % ('file', 'sites', 'killed', 'survived', 'score',
+                                                     'uncompiled', 'equivalent', 'tmout', 'sec')]
+    for f, c in results.items():
+        den = c['killed'] + c['survived']
+        lines.append('%-26s %5d %6d %8d %6.1f%% %10d %10d %6d %6.0f' % (
+            f, c['sites'], c['killed'], c['survived'], 100.0 * c['killed'] / den if den else 0,
+            c['uncompiled'], c['equivalent'], c['timeout'], c['seconds']))
+    lines.append('survivors:')
+    lines += ['  ' + s for s in survivors] or ['  none']
+    lines.append('total %.0f s' % (time.time() - t0))
+    text = '\n'.join(lines) + '\n'
+    print(text, end='')
+    os.makedirs(os.path.dirname(args.report), exist_ok=True)
+    with open(args.report, 'w') as fh:
+        fh.write(text)
+    print('mutate: report in %s' % args.report)
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()
