@@ -38,6 +38,13 @@
 #   badBitmaskCheck:mm/memory_online.c
 #                           `(u64)ZONE_NORMAL << ZONE_SHIFT` spells out a
 #                           zone field that happens to be 0
+#   unassignedVariable:arch/arm64/traps.c
+#                           a static (zero-initialised) depth counter that
+#                           is only incremented
+#   duplicateConditionalAssign:arch/arm64/pgtable.c
+#                           `if (*p != val) *p = val` through a volatile
+#                           PTE pointer: skipping the store of an unchanged
+#                           PTE is the point
 #   unmatchedSuppression, missingIncludeSystem: about the suppressions and
 #                           the freestanding headers themselves
 .PHONY: check check-srcs check-flags check-sparse-flags check-sparse-arch check-cppcheck-flags
@@ -54,6 +61,8 @@ CPPCHECK_FLAGS := --quiet --std=c11 --platform=unix64 -j2 \
 	--suppress=knownConditionTrueFalse:kernel/crashtest.c \
 	--suppress=staticStringCompare:kernel/lib/string_test.c \
 	--suppress=badBitmaskCheck:mm/memory_online.c \
+	--suppress=unassignedVariable:arch/arm64/traps.c \
+	--suppress=duplicateConditionalAssign:arch/arm64/pgtable.c \
 	--suppress=unmatchedSuppression --suppress=missingIncludeSystem
 
 # What tools/check_static.sh asks for, per ARCH.
