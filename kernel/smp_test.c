@@ -8,7 +8,10 @@
  *             with interrupts off both finish (each waiter serves its own
  *             queue; without that they wait for each other forever)
  *
- * With one CPU online both pass after saying `# 1 CPU online`. */
+ *   smp_printk: every CPU prints SMP_TEST_LINES lines at once; the boot
+ *             test (tests/boot/smp.test) checks that each arrived whole
+ *
+ * With one CPU online they pass after saying `# 1 CPU online`. */
 #include <pagoda/selftest.h>
 #include <pagoda/smp.h>
 #include <pagoda/irq.h>
@@ -18,7 +21,8 @@
 #include <asm/io.h>
 
 #define SMP_TEST_WAIT_MS 1000       /* a call not run by then is a failure */
-#define SMP_TEST_CROSS_CALLS 50     /* calls each way in the mutual test */
+#define SMP_TEST_CROSS_CALLS 10     /* calls each way in the mutual test */
+#define SMP_TEST_LINES 40           /* lines per CPU in smp_printk */
 
 static bool smp_test_single_cpu(void)
 {
@@ -80,14 +84,21 @@ static void smp_test_whoami(struct cpu_work *w)
 	w->result = smp_processor_id();
 }
 
-/* Work: call the CPU w->result names SMP_TEST_CROSS_CALLS times with
- * interrupts off, waiting each time; w->result = -(calls completed). */
+/* Work: once the other caller is here too, call the CPU w->result names
+ * SMP_TEST_CROSS_CALLS times with interrupts off, waiting each time;
+ * w->result = -(calls completed).  Under QEMU TCG each such call costs
+ * milliseconds (a vCPU spinning with interrupts masked and an IPI pending
+ * takes QEMU's global lock at every translation-block exit), hence few. */
+static volatile u32 smp_test_callers;
 static void smp_test_call_peer(struct cpu_work *w)
 {
 	unsigned int peer = (unsigned int)w->result;
 	unsigned long flags = arch_irq_save();
 
 	w->result = 0;
+	__atomic_fetch_add(&smp_test_callers, 1, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&smp_test_callers, __ATOMIC_RELAXED) < 2)
+		cpu_relax();                    /* both start calling at once */
 	for (int i = 0; i < SMP_TEST_CROSS_CALLS; i++) {
 		smp_call_function_single(peer, smp_test_count_here, NULL, true);
 		__atomic_store_n(&w->result, w->result - 1, __ATOMIC_RELAXED);
@@ -141,6 +152,7 @@ SELFTEST(smp_call)
 	 * interrupts off (CPU 0 runs its side inline). */
 	a->result = 0;
 	b->result = first;
+	smp_test_callers = 0;
 	t0 = arch_cycles();
 	EXPECT(smp_run_on(first, a) == 0);
 	smp_test_call_peer(b);
@@ -149,4 +161,37 @@ SELFTEST(smp_call)
 	printk("# on_each_cpu ran on %u CPUs; CPU %u and CPU 0 called each other %ld and %ld times "
 	       "in %llu us\n", n, first, -a->result, -b->result,
 	       (unsigned long long)cycles_to_ns(arch_cycles() - t0) / 1000);
+}
+
+/* SMP_TEST_LINES lines of a fixed shape, each one printk, once every
+ * printer is running (so that they really print at the same time). */
+static volatile u32 smp_test_printing;
+static void smp_test_print_lines(struct cpu_work *w)
+{
+	__atomic_fetch_add(&smp_test_printing, 1, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&smp_test_printing, __ATOMIC_RELAXED) < num_online_cpus())
+		cpu_relax();
+	for (int i = 0; i < SMP_TEST_LINES; i++)
+		printk("# printk cpu %u line %02d abcdefghijklmnopqrstuvwxyz0123456789\n",
+		       smp_processor_id(), i);
+}
+
+static struct cpu_work smp_test_printers[NR_CPUS];
+
+SELFTEST(smp_printk)
+{
+	struct cpu_work self = { .fn = smp_test_print_lines };
+
+	smp_test_single_cpu();
+	smp_test_printing = 0;
+	for_each_online_cpu(c) {
+		if (c == 0)
+			continue;
+		smp_test_printers[c] = (struct cpu_work){ .fn = smp_test_print_lines };
+		EXPECT(smp_run_on(c, &smp_test_printers[c]) == 0);
+	}
+	smp_test_print_lines(&self);
+	for_each_online_cpu(c)
+		if (c != 0)
+			EXPECT(smp_test_work_done(&smp_test_printers[c]));
 }
