@@ -273,3 +273,77 @@ BENCH(arm64_bbm_smp)
 			bbmt_bench_one(modes[m], true, 200);
 	}
 }
+
+/* A single arch_set_pte break-before-make under readers (the direct-map
+ * table move of hot-remove is one): a scratch page mapped to frame A,
+ * readers on the other CPUs load it in a loop, CPU 0 remaps it to frame B
+ * (same contents) and back with arch_set_pte alone; the hook inside each
+ * window waits until a reader waits in it.  0 wrong values, every window
+ * had a waiter.  Needs 2 CPUs (one CPU: the window is not installed). */
+#define BBMS_VA (IOMAP_START + (1UL << 38) + 0x200000UL)
+static u64 bbms_frames[2][PAGE_SIZE / 8] __aligned(PAGE_SIZE);
+static u8 bbms_tables[PT_LEVELS - 1][PAGE_SIZE] __aligned(PAGE_SIZE);
+static int bbms_tables_used;
+
+static phys_addr_t bbms_table_alloc(void)
+{
+	if (bbms_tables_used == PT_LEVELS - 1)
+		return 0;
+	return arch_kimage_pa(bbms_tables[bbms_tables_used++]);
+}
+
+static void bbms_reader(struct cpu_work *w)
+{
+	unsigned int me = smp_processor_id();
+	volatile u64 *p = (volatile u64 *)BBMS_VA;
+
+	while (!bbmt.stop) {
+		if (p[0] != 0x5151515151515151ULL || p[511] != 0xa5a5a5a5a5a5a5a5ULL)
+			bbmt.wrong[me]++;
+		bbmt.reads[me]++;
+	}
+	w->result = 0;
+}
+
+SELFTEST(arm64_bbm_smp_single)
+{
+	struct arm64_bbm_stats t0, t1;
+	const unsigned int rounds = 10;
+	phys_addr_t pa[2], old = 0;
+	unsigned int readers = 0;
+	pte_t *ptep;
+
+	for (int f = 0; f < 2; f++) {
+		bbms_frames[f][0] = 0x5151515151515151ULL;
+		bbms_frames[f][511] = 0xa5a5a5a5a5a5a5a5ULL;
+		pa[f] = arch_kimage_pa(bbms_frames[f]);
+	}
+	bbmt = (struct bbmt){ 0 };
+	EXPECT(pgwalk_map_page(BBMS_VA, pa[0], PROT_KERNEL_RW, bbms_table_alloc) == 0);
+	ptep = pgwalk_pte(BBMS_VA);
+	EXPECT(ptep != NULL);
+	if (!ptep)
+		return;
+	arm64_bbm_stats_sum(&t0);
+	bbmt.stop = false;
+	for_each_online_cpu(c) {
+		if (c == smp_processor_id())
+			continue;
+		bbmt.work[c] = (struct cpu_work){ .fn = bbms_reader };
+		readers += smp_run_on(c, &bbmt.work[c]) == 0;
+	}
+	bbmt_hook_waits = t0.waits;
+	for (unsigned int i = 0; i < 2 * rounds; i++) {
+		arm64_bbm_window_hook = readers ? bbmt_hook : NULL;
+		arch_set_pte(BBMS_VA, 0, ptep, pte_mk_leaf(pa[(i + 1) % 2], 0, PROT_KERNEL_RW));
+		arm64_bbm_window_hook = NULL;
+	}
+	bbmt_readers_stop();
+	arm64_bbm_stats_sum(&t1);
+	EXPECT(bbmt_sum(bbmt.wrong) == 0);
+	if (readers)
+		EXPECT(t1.waits - t0.waits >= 2 * rounds);
+	printk("arm64_bbm_smp_single: %u readers: %u windows, %lu reads, %lu waits\n", readers,
+	       2 * rounds, (unsigned long)bbmt_sum(bbmt.reads), (unsigned long)(t1.waits - t0.waits));
+	EXPECT(pgwalk_unmap_page(BBMS_VA, &old) == 0 && old == pa[0]);
+}

@@ -52,11 +52,49 @@ static bool pte_needs_bbm(pte_t old, pte_t new, int level)
 	       pte_is_table(old, level) != pte_is_table(new, level);
 }
 
+/* This CPU's id for the window (0 while there is one CPU). */
+static unsigned int bbm_cpu(void)
+{
+	return arm64_bbm_smp ? arm64_bbm_smp->cpu() : 0;
+}
+
+/* Publish the window before the first break: seq odd (release), then a
+ * full DMB ISH so that no break is observed before the window is. */
+static void bbm_open(struct arm64_bbm_window *w, const struct pte_batch *b,
+		     unsigned long lo, unsigned long hi)
+{
+	w->lo = lo;
+	w->hi = hi;
+	w->single = !b;
+	w->state = BBM_BREAKING;
+	w->owner = bbm_cpu();
+	w->batch = b;
+	__atomic_store_n(&w->seq, w->seq + 1, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+/* Close a window the owner finished: seq even (release). */
+static void bbm_close(struct arm64_bbm_window *w)
+{
+	w->batch = NULL;
+	__atomic_store_n(&w->seq, w->seq + 1, __ATOMIC_RELEASE);
+}
+
+/* With several CPUs a single break-before-make is a window too (one
+ * entry, the VA range it maps, any address: a direct-map table moved on
+ * hot-remove): another CPU that faults in it waits for the make. */
 void arch_set_pte(unsigned long va, int level, pte_t *ptep, pte_t val)
 {
 	volatile pte_t *p = ptep;
 	pte_t old = *p;
+	struct arm64_bbm_window *w = &arm64_bbm_window;
+	unsigned long span = pt_level_size(level);
+	bool window = arm64_bbm_smp && pte_needs_bbm(old, val, level);
 
+	if (window) {
+		arm64_bbm_smp->begin();
+		bbm_open(w, NULL, va & ~(span - 1), (va & ~(span - 1)) + span);
+	}
 	if (pte_needs_bbm(old, val, level)) {
 		*p = 0;
 		__dsb_ishst();
@@ -68,9 +106,15 @@ void arch_set_pte(unsigned long va, int level, pte_t *ptep, pte_t val)
 		__isb();
 		count_vm_event(NR_TLB_LOCAL_FLUSH_ONE);
 	}
+	if (window && arm64_bbm_window_hook)
+		arm64_bbm_window_hook();
 	*p = val;
 	__dsb_ishst();
 	__isb();
+	if (window) {
+		bbm_close(w);
+		arm64_bbm_smp->end();
+	}
 }
 
 /* Break pass over the batch, idempotent so the fault handler may run it
@@ -127,26 +171,6 @@ static void bbm_make(const struct pte_batch *b)
 	__isb();
 }
 
-/* This CPU's id for the window (0 while there is one CPU). */
-static unsigned int bbm_cpu(void)
-{
-	return arm64_bbm_smp ? arm64_bbm_smp->cpu() : 0;
-}
-
-/* Publish the window before the first break: seq odd (release), then a
- * full DMB ISH so that no break is observed before the window is. */
-static void bbm_open(struct arm64_bbm_window *w, const struct pte_batch *b,
-		     unsigned long lo, unsigned long hi)
-{
-	w->lo = lo;
-	w->hi = hi;
-	w->state = BBM_BREAKING;
-	w->owner = bbm_cpu();
-	w->batch = b;
-	__atomic_store_n(&w->seq, w->seq + 1, __ATOMIC_RELEASE);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
-
 /* Finish the open window from wherever it stands, then close it (seq even,
  * release: a waiter that sees it sees every entry made).  Only the owner
  * CPU runs this (the batch itself, or the handler of its own fault). */
@@ -158,8 +182,7 @@ static void bbm_finish(struct arm64_bbm_window *w)
 		w->state = BBM_BROKEN;
 	}
 	bbm_make(w->batch);
-	w->batch = NULL;
-	__atomic_store_n(&w->seq, w->seq + 1, __ATOMIC_RELEASE);
+	bbm_close(w);
 }
 
 void arch_set_ptes_batch(const struct pte_batch *b)
@@ -191,44 +214,55 @@ void arch_set_ptes_batch(const struct pte_batch *b)
 		arm64_bbm_smp->end();
 }
 
-/* Is far inside the window as of seq (odd)?  Reads lo/hi/owner and then
- * seq again: false if the window changed meanwhile (the caller retries). */
+/* Is far inside the window as of seq (odd)?  Reads lo/hi/owner/single and
+ * then seq again: false if the window changed meanwhile (the caller
+ * looks again). */
 static bool bbm_in_window(const struct arm64_bbm_window *w, unsigned long seq,
-			  unsigned long far, unsigned int *owner)
+			  unsigned long far, unsigned int *owner, bool *single)
 {
 	unsigned long lo = w->lo, hi = w->hi;
 
 	*owner = w->owner;
+	*single = w->single;
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	return __atomic_load_n(&w->seq, __ATOMIC_RELAXED) == seq && far >= lo && far < hi;
 }
 
 #define BBM_FAULT_RELOOKS 4   /* windows that may open and close during one fault */
 
+/* Batch windows cover struct pages (vmemmap addresses) only; a single
+ * entry's window (SMP only) any address it maps.  The owner completes its
+ * own batch; a fault in its own single window is a real fault. */
 bool arm64_bbm_fault(unsigned long far)
 {
 	struct arm64_bbm_window *w = &arm64_bbm_window;
+	bool vmemmap = far >= VMEMMAP_START && far - VMEMMAP_START < VMEMMAP_SIZE;
 
-	if (far < VMEMMAP_START || far - VMEMMAP_START >= VMEMMAP_SIZE)
+	if (!vmemmap && !arm64_bbm_smp)
 		return false;
 	for (int i = 0; i < BBM_FAULT_RELOOKS; i++) {
 		unsigned long seq = __atomic_load_n(&w->seq, __ATOMIC_ACQUIRE);
 		unsigned int owner;
+		bool single;
 
-		if ((seq & 1) && bbm_in_window(w, seq, far, &owner)) {
-			count_vm_event(NR_VMEMMAP_BBM_FAULT);
-			if (owner == bbm_cpu()) {
-				bbm_finish(w);      /* our own batch: help-complete it */
-				return true;
-			}
-			return arm64_bbm_smp->wait(w, seq, far);
+		if ((seq & 1) && bbm_in_window(w, seq, far, &owner, &single) && (single || vmemmap)) {
+			if (vmemmap)
+				count_vm_event(NR_VMEMMAP_BBM_FAULT);
+			if (owner != bbm_cpu())
+				return arm64_bbm_smp->wait(w, seq, far);
+			if (single)
+				return false;
+			bbm_finish(w);              /* our own batch: help-complete it */
+			return true;
 		}
-		if (arm64_bbm_smp && arm64_bbm_smp->translates(far)) {
-			count_vm_event(NR_VMEMMAP_BBM_FAULT);   /* closed since our walk */
+		if (arm64_bbm_smp && (vmemmap || (far >= w->lo && far < w->hi)) &&
+		    arm64_bbm_smp->translates(far)) {
+			if (vmemmap)                /* closed since our walk */
+				count_vm_event(NR_VMEMMAP_BBM_FAULT);
 			return true;
 		}
 		if (__atomic_load_n(&w->seq, __ATOMIC_ACQUIRE) == seq)
-			return false;                           /* not a window's */
+			return false;               /* not a window's */
 	}
 	return false;
 }

@@ -120,6 +120,7 @@ struct arm64_bbm_window {
 	unsigned long lo, hi;            /* VA range of the batch, [lo, hi) */
 	enum { BBM_BREAKING, BBM_BROKEN } state;  /* BROKEN: TLBs clean, make pending */
 	unsigned int owner;              /* CPU running the batch (while open) */
+	bool single;                     /* one arch_set_pte (SMP): no batch to help */
 	unsigned long seq;               /* odd while open; +1 at open and at close */
 };
 extern struct arm64_bbm_window arm64_bbm_window;
@@ -127,11 +128,12 @@ extern struct arm64_bbm_window arm64_bbm_window;
  * pending), so a selftest can read a struct page from there. */
 extern void (*arm64_bbm_window_hook)(void);
 /* Called for a translation fault at far.  True (retry the access) if far
- * is a vmemmap address in the open window: on the owner CPU (or with one
- * CPU) the handler finishes the batch itself; on another CPU it waits for
- * the owner to close the window (arm64_bbm_smp->wait, bounded).  Also true
- * if the window closed between the fault and now and far translates.
- * Counted in nr_vmemmap_bbm_fault. */
+ * is a vmemmap address in the open batch window: on the owner CPU (or with
+ * one CPU) the handler finishes the batch itself; on another CPU it waits
+ * for the owner to close the window (arm64_bbm_smp->wait, bounded).  With
+ * several CPUs also for any address in a single arch_set_pte's window on
+ * another CPU (waits), and if the window closed between the fault and now
+ * and far translates.  Vmemmap ones are counted in nr_vmemmap_bbm_fault. */
 bool arm64_bbm_fault(unsigned long far);
 
 /* The SMP side of the window (arch/arm64/bbm_smp.c), installed when the
