@@ -254,6 +254,28 @@ static bool sweep_offline_designed(int rc, const struct sweep_snap *s0, const st
 	return rc == 0 || ((rc == -EBUSY || rc == -ENOMEM) && (s->state[0] & SECTION_ONLINE));
 }
 
+/* A pool inside the block, shrunk: the shrink stops short (as designed) or
+ * completes, and leaves nothing in the block that would stop its offline
+ * (checked by offlining and onlining it again). */
+static bool sweep_shrink_block_designed(int rc, const struct sweep_snap *s0, const struct sweep_snap *s)
+{
+	unsigned long busy = 0;
+	int off;
+
+	if (sw.h->nr_huge_pages < sw.pool0 || (rc == 0) != (sw.h->nr_huge_pages == sw.pool0))
+		return false;
+	off = offline_memory_block(sw.block, &busy);
+	if (off)
+		printk("# offline after the shrink: %d, pfn %#lx (%s)\n", off, busy, memhp_pfn_owner(busy));
+	return off == 0 && online_memory_block(sw.block, MMOP_ONLINE_MOVABLE) == 0;
+}
+static void sweep_shrink_block_teardown(void)
+{
+	sweep_shrink();
+	sweep_offline();
+	sweep_add_undo();
+}
+
 static int sweep_remove(void) { return remove_memory(sweep_block_pa(), MEMORY_BLOCK_SIZE); }
 static void sweep_remove_undo(void) { sweep_add(); }
 
@@ -262,6 +284,9 @@ static const struct sweep_op sweep_ops[] = {
 	  sweep_shrink_undo, sweep_nothing_undo, sweep_grow_designed },
 	{ "pool shrink (HVO)", (1u << FAIL_SITE_HVO_RESTORE), 0, false, sweep_shrink_setup, sweep_shrink,
 	  sweep_grow_undo, sweep_shrink_teardown, sweep_shrink_designed },
+	{ "pool shrink (HVO pages in a hot-added block)", (1u << FAIL_SITE_HVO_RESTORE), 1, true,
+	  sweep_offline_setup, sweep_shrink, sweep_grow_undo, sweep_shrink_block_teardown,
+	  sweep_shrink_block_designed },
 	{ "hot-add (memmap_on_memory)", (1u << FAIL_SITE_HOT_ADD), 1, true, sweep_nothing, sweep_add,
 	  sweep_add_undo, sweep_nothing_undo, sweep_unchanged },
 	{ "hot-add (no memmap_on_memory)", (1u << FAIL_SITE_HOT_ADD), 1, false, sweep_nothing, sweep_add,

@@ -216,25 +216,8 @@ void hugetlb_add_fresh_batch(struct hstate *h, struct list_head *list)
 	}
 }
 
-/* Turn every huge page on list (already off h's lists and counters) back
- * into plain pages and give its frames to the buddy allocator. */
-static void hugetlb_free_batch(struct hstate *h, struct list_head *list)
-{
-	hugetlb_vmemmap_restore_folios(list, h->order);
-	while (!list_empty(list)) {
-		struct page *head = list_first_entry(list, struct page, lru);
-		unsigned long pfn = page_to_pfn(head);
-
-		list_del(&head->lru);
-		page_clear_flag(head, PG_hugetlb);
-		destroy_compound_page(head, h->order);
-		head->refcount = 1;
-		free_contig_range_hugetlb(pfn, pfn + hstate_pages(h));
-	}
-}
-
 /* Put the free huge pages on list back on h's free list and counters (a
- * dissolve that could not restore their vmemmap). */
+ * dissolve or shrink that could not restore their vmemmap). */
 static void hugetlb_relink_free(struct hstate *h, struct list_head *list)
 {
 	while (!list_empty(list)) {
@@ -245,6 +228,53 @@ static void hugetlb_relink_free(struct hstate *h, struct list_head *list)
 		h->nr_huge_pages++;
 		h->free_huge_pages++;
 	}
+}
+
+/* Does [pfn, pfn + n) touch a hot-added (not boot) section? */
+static bool hugetlb_range_hot_added(unsigned long pfn, unsigned long n)
+{
+	for (unsigned long nr = pfn_to_section_nr(pfn); nr <= pfn_to_section_nr(pfn + n - 1); nr++)
+		if (!sparse_section_has(nr, SECTION_EARLY))
+			return true;
+	return false;
+}
+
+/* Turn every huge page on list (already off h's lists and counters) back
+ * into plain pages and give its frames to the buddy allocator.  A page
+ * whose vmemmap cannot get frames from the buddy allocator donates its own
+ * in boot memory; in a hot-added block a donated frame would pin the block
+ * (offline fails on it for good), so such a page goes back on h's free
+ * list instead, as Linux does with every page it cannot restore.  Returns
+ * how many went back. */
+static unsigned long hugetlb_free_batch(struct hstate *h, struct list_head *list)
+{
+	struct list_head kept, hot;
+	unsigned long back = 0;
+
+	list_init(&kept);
+	list_init(&hot);
+	hugetlb_vmemmap_restore_folios_or_keep(list, h->order, &kept);
+	while (!list_empty(&kept)) {
+		struct page *head = list_first_entry(&kept, struct page, lru);
+		bool hot_added = hugetlb_range_hot_added(page_to_pfn(head), hstate_pages(h));
+
+		list_del(&head->lru);
+		list_add_tail(&head->lru, hot_added ? &hot : list);
+		back += hot_added;
+	}
+	hugetlb_vmemmap_restore_folios(list, h->order);          /* boot memory: may donate */
+	while (!list_empty(list)) {
+		struct page *head = list_first_entry(list, struct page, lru);
+		unsigned long pfn = page_to_pfn(head);
+
+		list_del(&head->lru);
+		page_clear_flag(head, PG_hugetlb);
+		destroy_compound_page(head, h->order);
+		head->refcount = 1;
+		free_contig_range_hugetlb(pfn, pfn + hstate_pages(h));
+	}
+	hugetlb_relink_free(h, &hot);
+	return back;
 }
 
 /* Take free huge page head off h's free list and counters. */
@@ -278,7 +308,8 @@ static unsigned long hugetlb_grow_batch(struct hstate *h, unsigned long want)
 	return got;
 }
 
-/* Free up to want free huge pages of h in one batch; returns how many. */
+/* Free up to want free huge pages of h in one batch; returns how many
+ * (pages that went back to the pool do not count). */
 static unsigned long hugetlb_shrink_batch(struct hstate *h, unsigned long want)
 {
 	struct list_head batch;
@@ -292,8 +323,7 @@ static unsigned long hugetlb_shrink_batch(struct hstate *h, unsigned long want)
 		list_add_tail(&head->lru, &batch);
 		got++;
 	}
-	hugetlb_free_batch(h, &batch);
-	return got;
+	return got - hugetlb_free_batch(h, &batch);
 }
 
 /*
@@ -317,9 +347,11 @@ unsigned long hugetlb_set_pool(struct hstate *h, unsigned long count)
 			break;
 	}
 	while (count < hstate_persistent(h) && h->free_huge_pages)
-		hugetlb_shrink_batch(h, MIN(hstate_persistent(h) - count, h->free_huge_pages));
-	if (count < hstate_persistent(h))
-		h->surplus_huge_pages += hstate_persistent(h) - count;
+		if (!hugetlb_shrink_batch(h, MIN(hstate_persistent(h) - count, h->free_huge_pages)))
+			break;                  /* kept: their vmemmap could not be restored */
+	if (count < hstate_persistent(h))       /* in-use pages above count (not kept free ones) */
+		h->surplus_huge_pages += MIN(hstate_persistent(h) - count,
+					     hstate_persistent(h) - h->free_huge_pages);
 	hugetlb_update_meminfo();
 	nr = h->nr_huge_pages;
 	spin_unlock(&hugetlb_lock);
@@ -392,7 +424,8 @@ int hugetlb_give(struct page *head)
 		h->nr_huge_pages--;
 		list_init(&one);
 		list_add(&head->lru, &one);
-		hugetlb_free_batch(h, &one);
+		if (hugetlb_free_batch(h, &one))
+			h->surplus_huge_pages++;        /* kept: a free surplus page, as Linux */
 	} else {
 		list_add(&head->lru, &h->free_list);
 		h->free_huge_pages++;
