@@ -232,21 +232,34 @@ bool memhp_block_is_free_ram(unsigned long nr)
 	return !sparse_section_has(nr, SECTION_PRESENT) && mb_firmware_ram(start, MEMORY_BLOCK_SIZE);
 }
 
+/* A request's range for its error line: "[0x1000, 0x8001000)", or
+ * "[0xfffffffff8000000, +0x10000000)" when start + size wraps past 2^64. */
+static const char *mb_range(char *buf, size_t n, phys_addr_t start, u64 size)
+{
+	if (start + size < start)
+		ksnprintf(buf, n, "[%#llx, +%#llx)", (unsigned long long)start, (unsigned long long)size);
+	else
+		ksnprintf(buf, n, "[%#llx, %#llx)", (unsigned long long)start,
+			  (unsigned long long)(start + size));
+	return buf;
+}
+
 /* One error line for add_memory()'s rc. */
 static int mb_add_error(const char *what, phys_addr_t start, u64 size, int rc)
 {
-	unsigned long long s = start, e = start + size;
+	char r[48];
 
+	mb_range(r, sizeof(r), start, size);
 	switch (rc) {
 	case -EINVAL:
-		return shell_error("%s: [%#llx, %#llx) is empty or not aligned to the %luM block size",
-				   what, s, e, MEMORY_BLOCK_SIZE >> 20);
+		return shell_error("%s: %s is empty or not aligned to the %luM block size",
+				   what, r, MEMORY_BLOCK_SIZE >> 20);
 	case -EEXIST:
-		return shell_error("%s: [%#llx, %#llx) overlaps present memory", what, s, e);
+		return shell_error("%s: %s overlaps present memory", what, r);
 	case -ERANGE:
-		return shell_error("%s: [%#llx, %#llx) is beyond the hot-add limit", what, s, e);
+		return shell_error("%s: %s is beyond the hot-add limit", what, r);
 	default:
-		return shell_error("%s: [%#llx, %#llx): out of memory (%d)", what, s, e, rc);
+		return shell_error("%s: %s: out of memory (%d)", what, r, rc);
 	}
 }
 
@@ -259,12 +272,13 @@ static int mb_add_error(const char *what, phys_addr_t start, u64 size, int rc)
 static int mb_add(const char *what, phys_addr_t start, u64 size, bool probe)
 {
 	int rc = memhp_check_range(start, size);
+	char r[48];
 
 	if (rc)
 		return mb_add_error(what, start, size, rc);
 	if (!mb_firmware_ram(start, size))
-		return shell_error("%s: [%#llx, %#llx) is not free RAM in the firmware memory map", what,
-				   (unsigned long long)start, (unsigned long long)(start + size));
+		return shell_error("%s: %s is not free RAM in the firmware memory map", what,
+				   mb_range(r, sizeof(r), start, size));
 	rc = probe ? add_memory_driver_managed(start, size) : add_memory(start, size);
 	return rc ? mb_add_error(what, start, size, rc) : 0;
 }
@@ -300,15 +314,15 @@ static int mem_remove(phys_addr_t start, u64 size)
 	unsigned long first = pfn_to_section_nr(start >> PAGE_SHIFT);
 	unsigned long last = first + size / MEMORY_BLOCK_SIZE - 1;
 	int rc = remove_memory(start, size);
+	char r[48];
 
+	mb_range(r, sizeof(r), start, size);
 	if (rc == -EBUSY)
-		return shell_error("mem remove: a block of [%#llx, %#llx) is online (offline it first)",
-				   (unsigned long long)start, (unsigned long long)(start + size));
+		return shell_error("mem remove: a block of %s is online (offline it first)", r);
 	if (rc == -ENOMEM)
 		return shell_error("mem remove: no page to move a shared page table to");
 	if (rc)
-		return shell_error("mem remove: [%#llx, %#llx) is not aligned or not all hot-added memory",
-				   (unsigned long long)start, (unsigned long long)(start + size));
+		return shell_error("mem remove: %s is not aligned or not all hot-added memory", r);
 	printk("mem: removed memory%lu-memory%lu [%#llx-%#llx]\n", first, last,
 	       (unsigned long long)start, (unsigned long long)(start + size - 1));
 	return 0;
