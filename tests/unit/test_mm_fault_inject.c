@@ -2,7 +2,8 @@
  * hooks and site markers) and of the fix it found: offline's dissolve keeps
  * a free huge page whose vmemmap cannot get its frames (no donation, which
  * pinned the block for good), so a retry succeeds; in both memmap_on_memory
- * modes.  A hot-add with a frame failed changes nothing; sites filter. */
+ * modes; a shrink does the same for pages in a hot-added block.  A hot-add
+ * with a frame failed changes nothing; the sites filter. */
 #include <stdio.h>
 #include <string.h>
 #include <pagoda/fault_inject.h>
@@ -117,11 +118,40 @@ static void hot_add_filtered(void)
 		nr_free_pages() == free0 && vm_ok(), "512 frames, all back on remove");
 }
 
+/* A pool inside the block shrunk while every restore allocation fails:
+ * the pages stay in the pool (nothing donated into the block), the shrink
+ * stops short, and the block still offlines afterwards. */
+static void shrink_keeps(void)
+{
+	struct host_mm_opts o = { .quiet = true, .cmdline = "mem=256M" };
+	struct hstate *h;
+	unsigned long busy = 0, free0;
+	long memmap0;
+
+	host_mm_boot(SZ_1G, &o);
+	memory_blocks_init();
+	h = hstate_by_kb(2048);
+	host_ok(add_memory(BLOCK * M128, M128) == 0 && online_memory_block(BLOCK, MMOP_ONLINE_MOVABLE) == 0 &&
+		hugetlb_set_pool(h, 4) == 4, "block online (Movable), 4 huge pages in it");
+	free0 = nr_free_pages();
+	memmap0 = node_stat(NR_MEMMAP_PAGES);
+	inject(1u << FAIL_SITE_HVO_RESTORE);
+	host_ok(hugetlb_set_pool(h, 0) == 4 && h->free_huge_pages == 4 && h->surplus_huge_pages == 0,
+		"no frame for the restore: the shrink keeps the 4 pages (free, not surplus)");
+	inject_off();
+	host_ok(nr_free_pages() == free0 && node_stat(NR_MEMMAP_PAGES) == memmap0 && vm_ok(),
+		"nothing donated or leaked, vm_check ok");
+	host_ok(hugetlb_set_pool(h, 0) == 0 && offline_memory_block(BLOCK, &busy) == 0,
+		"the retry shrinks the pool and the block offlines (busy pfn %#lx)", busy);
+	host_ok(remove_memory(BLOCK * M128, M128) == 0 && vm_ok(), "removed, vm_check ok");
+}
+
 int main(void)
 {
 	host_tap_init();
 	host_scenario("offline keeps an unrestorable huge page (memmap_on_memory)", offline_keeps_altmap);
 	host_scenario("offline keeps an unrestorable huge page (no memmap_on_memory)", offline_keeps_buddy);
+	host_scenario("shrink keeps an unrestorable huge page in a hot-added block", shrink_keeps);
 	host_scenario("hot-add: populate failure, site filter", hot_add_filtered);
 	return host_tap_done();
 }
