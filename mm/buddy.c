@@ -246,7 +246,8 @@ struct page *alloc_pages(unsigned int order, enum zone_type zt)
 
 			if (!page)
 				continue;
-			page_poison_verify(page_to_pfn(page), order);
+			if (page_poison_enabled)
+				page_poison_verify(page_to_pfn(page), order);
 			page->refcount = 1;
 			page->order = order;
 			return page;
@@ -284,7 +285,8 @@ void free_pages(struct page *page, unsigned int order)
 	buddy_check_free(page, pfn, order);         /* pfn_valid before any read */
 	z = &zones[page_zone_id(page)];
 	page->refcount = 0;
-	page_poison_fill(pfn, 1UL << order);
+	if (page_poison_enabled)
+		page_poison_fill(pfn, 1UL << order);
 	if (order == 0 && pcp_active() && pcp_free(page))
 		return;
 	zone_lock(z);

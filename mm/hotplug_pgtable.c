@@ -69,35 +69,21 @@ static phys_addr_t mhp_altmap_table(struct mhp_src *src)
 	return (phys_addr_t)pfn << PAGE_SHIFT;
 }
 
-/* Mark (on) / unmark every online hot-added section ISOLATED, so that
- * alloc_pages() looks at boot memory only.  Hotplug lock held: no offline
- * is running, so no other section is isolated. */
-static void mhp_isolate_hot_added(bool on)
-{
-	unsigned long nr;
-	struct mem_section *ms;
-
-	for_each_present_section(nr, ms) {
-		if ((ms->state & (SECTION_ONLINE | SECTION_EARLY)) != SECTION_ONLINE)
-			continue;
-		if (on)
-			ms->state |= SECTION_ISOLATED;
-		else
-			ms->state &= ~SECTION_ISOLATED;
-	}
-}
-
 /* A zeroed page for a long-lived table, from boot memory when it has one:
  * a table in a hot-added block would pin that block (it could never be
- * offlined, and the table may map the block itself).  Else from anywhere. */
+ * offlined, and the table may map the block itself).  Else from anywhere.
+ * alloc_pages_outside() tries boot sections first, under the zone lock
+ * (other CPUs may be allocating: no section state is touched for it). */
 static phys_addr_t mhp_meta_page_boot_first(void)
 {
+	unsigned long pfn;
 	phys_addr_t pa;
 
-	mhp_isolate_hot_added(true);
-	pa = mm_alloc_meta_page();
-	mhp_isolate_hot_added(false);
-	return pa ? pa : mm_alloc_meta_page();
+	if (alloc_pages_outside(0, ZONE_NORMAL, 0, 0, &pfn))
+		return mm_alloc_meta_page();
+	pa = (phys_addr_t)pfn << PAGE_SHIFT;
+	memset(__va(pa), 0, PAGE_SIZE);
+	return pa;
 }
 
 /* A table page for the arch (arch_add_memory): self-hosted, or from the

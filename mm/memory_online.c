@@ -237,12 +237,14 @@ int offline_memory_block_locked(unsigned long nr, unsigned long *busy_pfn)
 	z = &zones[ms->zone];
 	zone_lock(z);
 	ms->state |= SECTION_ISOLATED;
+	pcp_isolate_count(1);
 	zone_unlock(z);
 	pcp_drain_all();                 /* after the isolation: see the theory */
 	zone_lock(z);
 	busy = mhp_first_busy(usable, end);
 	if (busy < end) {
 		ms->state &= ~SECTION_ISOLATED;
+		pcp_isolate_count(-1);
 		buddy_remerge_range_locked(z, usable, end);    /* frees while isolated did not merge */
 		zone_unlock(z);
 		*busy_pfn = busy;
@@ -252,6 +254,7 @@ int offline_memory_block_locked(unsigned long nr, unsigned long *busy_pfn)
 	z->managed_pages -= end - usable;
 	z->present_pages -= ms->nr_present_pages;
 	ms->state &= ~(SECTION_ONLINE | SECTION_ISOLATED);
+	pcp_isolate_count(-1);
 	zone_unlock(z);
 	mhp_init_offline_pages(usable, end);
 	return 0;

@@ -18,6 +18,14 @@
  * so no IPI is needed.  pcp_lock_all() (vm_check) takes them all after the
  * zone locks: rank LOCK_ORDER_PCP + cpu, in CPU order.
  *
+ * As Linux's pcp_spin_trylock(): the owner's alloc and free only TRY the
+ * list's lock, with interrupts left on.  If it is held - by a remote drain,
+ * or by the code an interrupt handler interrupted on this very CPU - the
+ * page goes to or comes from the zone instead (zone lock, irqsave), so no
+ * context ever spins on a pcp lock its own CPU holds, and the fast path is
+ * one compare-and-swap and one store: no interrupt save/restore.  Drains
+ * (thread context only) take the lock and wait.
+ *
  * A page on a list: PG_pcp, refcount 0, order 0, poisoned like any free
  * page, not PG_buddy (so the buddy free path never merges with it, and
  * buddy_find_block() calls it busy: drain before looking for free ranges).
@@ -51,6 +59,19 @@
 struct per_cpu_pages pcp_lists[NR_CPUS][NR_ZONES];
 bool pcp_on;
 static bool pcp_ready;
+unsigned long pcp_isolated_sections;
+
+void pcp_isolate_count(long delta)
+{
+	__atomic_fetch_add(&pcp_isolated_sections, (unsigned long)delta, __ATOMIC_RELEASE);
+}
+
+/* Is pfn's section ISOLATED?  The pcp lock is held: its acquire orders this
+ * after an offline's drain of the list, which came after the isolation. */
+static inline bool pcp_pfn_isolated(unsigned long pfn)
+{
+	return __atomic_load_n(&pcp_isolated_sections, __ATOMIC_RELAXED) && pfn_section_isolated(pfn);
+}
 
 /* Name and rank every list's lock (once). */
 static void pcp_init(void)
@@ -123,7 +144,7 @@ static struct page *pcp_pop_locked(struct per_cpu_pages *pcp, struct list_head *
 
 		list_del(&p->lru);
 		pcp->count--;
-		if (pfn_section_isolated(page_to_pfn(p))) {
+		if (pcp_pfn_isolated(page_to_pfn(p))) {
 			list_add(&p->lru, rejects);
 			continue;
 		}
@@ -142,7 +163,7 @@ static struct page *pcp_refill(struct per_cpu_pages *pcp, enum zone_type zt)
 	struct zone *z = &zones[zt];
 	struct list_head got;
 	struct page *first;
-	unsigned long n = 0, flags;
+	unsigned long n = 0;
 
 	list_init(&got);
 	zone_lock(z);
@@ -159,14 +180,29 @@ static struct page *pcp_refill(struct per_cpu_pages *pcp, enum zone_type zt)
 	zone_unlock(z);
 	if (!n)
 		return first;
-	flags = spin_lock_irqsave(&pcp->lock);
+	if (!spin_trylock(&pcp->lock)) {              /* a drainer has it: give them back */
+		pcp_free_to_buddy(&got, zt);
+		return first;
+	}
 	got.next->prev = pcp->list.prev;              /* splice got at the tail */
 	pcp->list.prev->next = got.next;
 	got.prev->next = &pcp->list;
 	pcp->list.prev = got.prev;
 	pcp->count += n;
-	spin_unlock_irqrestore(&pcp->lock, flags);
+	spin_unlock(&pcp->lock);
 	return first;
+}
+
+/* The list was busy (trylock failed): one page straight from the zone. */
+static struct page *pcp_alloc_zone(enum zone_type zt)
+{
+	struct zone *z = &zones[zt];
+	struct page *page;
+
+	zone_lock(z);
+	page = buddy_alloc_locked(z, 0);
+	zone_unlock(z);
+	return page;
 }
 
 struct page *pcp_alloc(enum zone_type zt)
@@ -174,39 +210,39 @@ struct page *pcp_alloc(enum zone_type zt)
 	struct per_cpu_pages *pcp = &pcp_lists[smp_processor_id()][zt];
 	struct list_head rejects;
 	struct page *page;
-	unsigned long flags;
 
+	if (!spin_trylock(&pcp->lock))
+		return pcp_alloc_zone(zt);
 	list_init(&rejects);
-	flags = spin_lock_irqsave(&pcp->lock);
 	page = pcp_pop_locked(pcp, &rejects);
-	spin_unlock_irqrestore(&pcp->lock, flags);
-	pcp_free_to_buddy(&rejects, zt);
+	spin_unlock(&pcp->lock);
+	if (!list_empty(&rejects))
+		pcp_free_to_buddy(&rejects, zt);
 	return page ? page : pcp_refill(pcp, zt);
 }
 
 bool pcp_free(struct page *page)
 {
-	enum zone_type zt = page_zone_id(page);
-	struct per_cpu_pages *pcp;
+	struct per_cpu_pages *pcp = &pcp_lists[smp_processor_id()][page_zone_id(page)];
 	struct list_head cold;
-	unsigned long flags;
 
-	if (!pcp_active())
+	if (!spin_trylock(&pcp->lock))
 		return false;
-	pcp = &pcp_lists[smp_processor_id()][zt];
-	list_init(&cold);
-	flags = spin_lock_irqsave(&pcp->lock);
-	if (pfn_section_isolated(page_to_pfn(page))) {   /* under the lock: see offline */
-		spin_unlock_irqrestore(&pcp->lock, flags);
+	if (pcp_pfn_isolated(page_to_pfn(page))) {       /* under the lock: see offline */
+		spin_unlock(&pcp->lock);
 		return false;
 	}
 	page->order = 0;
 	page_set_flag(page, PG_pcp);
 	list_add(&page->lru, &pcp->list);
-	if (++pcp->count > PCP_HIGH)
-		pcp_detach_locked(pcp, &cold, PCP_BATCH);
-	spin_unlock_irqrestore(&pcp->lock, flags);
-	pcp_free_to_buddy(&cold, zt);
+	if (++pcp->count <= PCP_HIGH) {
+		spin_unlock(&pcp->lock);
+		return true;
+	}
+	list_init(&cold);
+	pcp_detach_locked(pcp, &cold, PCP_BATCH);
+	spin_unlock(&pcp->lock);
+	pcp_free_to_buddy(&cold, page_zone_id(page));
 	return true;
 }
 
@@ -214,14 +250,13 @@ void pcp_drain(unsigned int cpu, enum zone_type zt)
 {
 	struct per_cpu_pages *pcp = &pcp_lists[cpu][zt];
 	struct list_head all;
-	unsigned long flags;
 
 	if (!pcp_ready)
 		return;
 	list_init(&all);
-	flags = spin_lock_irqsave(&pcp->lock);
+	spin_lock(&pcp->lock);
 	pcp_detach_locked(pcp, &all, pcp->count);
-	spin_unlock_irqrestore(&pcp->lock, flags);
+	spin_unlock(&pcp->lock);
 	pcp_free_to_buddy(&all, zt);
 }
 
@@ -249,12 +284,8 @@ void pcp_lock_all(void)
 	if (!pcp_ready)
 		return;
 	for (unsigned int c = 0; c < NR_CPUS; c++)
-		for (int z = 0; z < NR_ZONES; z++) {
-			struct per_cpu_pages *pcp = &pcp_lists[c][z];
-			unsigned long flags = spin_lock_irqsave(&pcp->lock);
-
-			pcp->lock_flags = flags;
-		}
+		for (int z = 0; z < NR_ZONES; z++)
+			spin_lock(&pcp_lists[c][z].lock);
 }
 
 void pcp_unlock_all(void)
@@ -263,7 +294,7 @@ void pcp_unlock_all(void)
 		return;
 	for (unsigned int c = NR_CPUS; c-- > 0;)
 		for (int z = NR_ZONES; z-- > 0;)
-			spin_unlock_irqrestore(&pcp_lists[c][z].lock, pcp_lists[c][z].lock_flags);
+			spin_unlock(&pcp_lists[c][z].lock);
 }
 
 /* One list page: PG_pcp, free, order 0, of the list's zone, in an online

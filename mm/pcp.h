@@ -14,24 +14,29 @@
 #define PCP_HIGH  (4 * PCP_BATCH) /* a free above this drains PCP_BATCH pages */
 
 struct per_cpu_pages {
-	spinlock_t lock;              /* LOCK_ORDER_PCP + cpu, irqsave */
+	spinlock_t lock;              /* LOCK_ORDER_PCP + cpu; the owner only trylocks */
 	struct list_head list;        /* PG_pcp pages, hottest first */
 	unsigned long count;          /* pages on list */
-	unsigned long lock_flags;     /* saved by pcp_lock_all() */
 };
 extern struct per_cpu_pages pcp_lists[NR_CPUS][NR_ZONES];
+
+/* Sections ISOLATED right now (offline in progress), kept by the offline
+ * path under the zone lock: while it is 0 the list paths skip the section
+ * lookup.  See "ISOLATED sections" in mm/pcp.c. */
+extern unsigned long pcp_isolated_sections;
+void pcp_isolate_count(long delta);
 
 /* Are the lists in use (more than one CPU online)?  See the theory. */
 extern bool pcp_on;
 bool pcp_turn_on(void);
-static inline bool pcp_active(void) { return pcp_on || pcp_turn_on(); }
+static inline bool pcp_active(void) { return pcp_on || (nr_cpu_ids > 1 && pcp_turn_on()); }
 /* An order-0 page of zone zt (no fallback) from this CPU's list, refilled
  * from the buddy allocator when empty; never from an ISOLATED section.
  * The page comes back plain (refcount 0, PG_pcp clear), or NULL. */
 struct page *pcp_alloc(enum zone_type zt);
-/* Take a checked, poisoned order-0 page (refcount 0) onto this CPU's list:
- * true, or false if the caller must free it to the buddy allocator itself
- * (lists not active, or its section is ISOLATED). */
+/* Take a checked, poisoned order-0 page (refcount 0) onto this CPU's list
+ * (lists active): true, or false if the caller must free it to the buddy
+ * allocator itself (the list is busy, or its section is ISOLATED). */
 bool pcp_free(struct page *page);
 /* Give every page of cpu's list of zone zt / of every list back to the
  * buddy allocator.  No zone or pcp lock held by the caller. */
