@@ -194,8 +194,9 @@ static struct page *hugetlb_alloc_fresh(unsigned int order)
  *
  * so an optimized page's tails are never written: that is what makes HVO
  * cheaper than no HVO.  Dissolving runs it backwards: restore the vmemmap
- * (cannot fail), destroy_compound_page(), free_contig_range_hugetlb()
- * (which keeps any frame the page donated to its own vmemmap).
+ * (a page whose frames cannot be had goes back to the pool, or in boot
+ * memory donates its own: hugetlb_free_batch()), destroy_compound_page(),
+ * free_contig_range_hugetlb() (which keeps any frame the page donated).
  */
 void hugetlb_add_fresh_batch(struct hstate *h, struct list_head *list)
 {

@@ -65,8 +65,10 @@ int hugetlb_give(struct page *head);
 
 /* Dissolve every FREE huge page with a frame in [start_pfn, end_pfn): its
  * vmemmap is restored and its frames go back to the buddy allocator.
- * -EBUSY (nothing changed) if an in-use huge page has a frame there.
- * Memory offlining calls it before isolating a block. */
+ * -EBUSY (nothing changed) if an in-use huge page has a frame there;
+ * -ENOMEM if a page's vmemmap could not get its frames (that page stays in
+ * the pool, the others are dissolved).  Memory offlining calls it before
+ * isolating a block. */
 int dissolve_free_huge_pages(unsigned long start_pfn, unsigned long end_pfn);
 
 /* The huge page head containing pfn if pfn is in a hugetlb page, else NULL. */

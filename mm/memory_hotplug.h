@@ -57,7 +57,8 @@ int add_memory_driver_managed(phys_addr_t start, u64 size);
 int offline_and_remove_memory(phys_addr_t start, u64 size, unsigned long *busy_pfn);
 
 /* What offline needs from HugeTLB (mm/hugetlb.c): dissolve every FREE huge
- * page in [start_pfn, end_pfn); -EBUSY if an in-use one is there. */
+ * page in [start_pfn, end_pfn); -EBUSY if an in-use one is there, -ENOMEM
+ * if one's vmemmap could not be restored (it stays in the pool). */
 int dissolve_free_huge_pages(unsigned long start_pfn, unsigned long end_pfn);
 
 /* Policy knobs (boot parameters and sysfs). */
