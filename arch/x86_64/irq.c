@@ -21,14 +21,12 @@
  * that is never acknowledged shows up as a count that runs away. */
 #include <pagoda/kernel.h>
 #include <pagoda/arch.h>
-#include <pagoda/acpi.h>
 #include <pagoda/irq.h>
 #include <pagoda/pseudofs.h>
 #include <pagoda/seq.h>
 #include <pagoda/smp.h>
 #include <asm/vmparam.h>
 #include <asm/io.h>
-#include <asm/cpu.h>
 #include <asm/ptrace.h>
 #include <asm/percpu.h>
 #include "arch/x86_64/irq.h"
