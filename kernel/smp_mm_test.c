@@ -56,6 +56,8 @@
 #include "mm/hugetlb.h"
 #include "mm/hugetlb_vmemmap.h"
 #include "mm/memory_hotplug.h"
+#include <pagoda/time.h>
+#include <pagoda/vmstat.h>
 
 #define SMP_MM_READERS 3
 #define SMP_HVO_FIXED  4
@@ -117,6 +119,7 @@ static struct {
 	volatile unsigned long seq[SMP_HVO_FIXED];
 	bool hvo;                         /* HVO on: heads carry PG_vmemmap_optimized */
 	unsigned int order;               /* of the pool (2 MiB: 9) */
+	bool spin;                        /* readers never sleep (BENCH(smp_hvo)) */
 	unsigned long wrong, reads;       /* CPU 0's own reads */
 	unsigned long bad_value;          /* first wrong value seen (diagnostic) */
 } hvo_t;
@@ -183,7 +186,8 @@ static void hvo_t_reader(struct cpu_work *w)
 	while (!__atomic_load_n(&smp_mm_stop, __ATOMIC_ACQUIRE)) {
 		for (int i = 0; i < SMP_HVO_BURST; i++)
 			hvo_t_pass(&reads, &wrong);
-		seen = smp_mm_wait_kick(seen);
+		if (!hvo_t.spin)
+			seen = smp_mm_wait_kick(seen);
 	}
 	hvo_t_pass(&reads, &wrong);
 	w->result = (long)wrong;
@@ -238,6 +242,7 @@ SELFTEST(smp_hvo)
 	base = h->nr_huge_pages;
 	hvo_t.hvo = hugetlb_optimize_vmemmap;
 	smp_mm_stop = false;
+	hvo_t.spin = false;
 	hvo_t.wrong = hvo_t.reads = hvo_t.bad_value = 0;
 	EXPECT(hugetlb_set_pool(h, hstate_persistent(h) + SMP_HVO_FIXED) == base + SMP_HVO_FIXED);
 	for (int k = 0; k < SMP_HVO_FIXED; k++) {
@@ -519,4 +524,96 @@ SELFTEST(smp_hotplug)
 	EXPECT(nr_free_pages() == free0 && totalram_pages() == total0);
 	EXPECT(memcmp(buddy0, buddy1, sizeof(buddy0)) == 0);
 	EXPECT(vm_check_run(msg, sizeof(msg)) == 0);
+}
+
+/* ---------------------------------------------------------------- BENCH(smp_hvo) */
+
+/*
+ * BENCH(smp_hvo): pool grow and shrink of SMP_HVO_BENCH_N x 2 MiB, HVO off
+ * and on interleaved (fastest of SMP_HVO_BENCH_REPS each), first with the
+ * other CPUs idle, then with every other CPU reading struct pages of 4
+ * taken huge pages in a tight loop (no pacing):
+ *
+ *   smp_hvo: 4 CPUs, idle: grow 64 x 2048 kB, HVO off: 900 us
+ *   ...
+ *   smp_hvo: 4 CPUs, idle: grow HVO on/off: 0.95x
+ *   smp_hvo: 4 CPUs, idle: remote flushes per grow, HVO on: 1
+ *   smp_hvo: 4 CPUs, 3 readers: grow HVO on/off: 0.97x
+ */
+#define SMP_HVO_BENCH_N    64
+#define SMP_HVO_BENCH_REPS 5
+
+static void smp_hvo_bench_ratio(const char *tag, const char *what, u64 on, u64 off)
+{
+	u64 centi = off ? (on * 100 + off / 2) / off : 0;
+
+	printk("smp_hvo: %u CPUs, %s: %s HVO on/off: %llu.%02llux\n", num_online_cpus(), tag, what,
+	       (unsigned long long)(centi / 100), (unsigned long long)(centi % 100));
+}
+
+/* Fastest grow and shrink of n pages per HVO mode; remote flushes of the last on-grow. */
+static void smp_hvo_bench_phase(struct hstate *h, const char *tag)
+{
+	u64 g[2] = { ~0ULL, ~0ULL }, sh[2] = { ~0ULL, ~0ULL }, remote = 0;
+	unsigned long base = hstate_persistent(h);
+	int hvo = hugetlb_optimize_vmemmap;
+	char what[96];
+
+	for (int r = 0; r < SMP_HVO_BENCH_REPS; r++)
+		for (int on = 0; on < 2; on++) {
+			u64 f0 = vm_event_read(NR_TLB_REMOTE_FLUSH), t0;
+
+			hugetlb_optimize_vmemmap = on;
+			t0 = ktime_ns();
+			hugetlb_set_pool(h, base + SMP_HVO_BENCH_N);
+			g[on] = MIN(g[on], ktime_ns() - t0);
+			if (on)
+				remote = vm_event_read(NR_TLB_REMOTE_FLUSH) - f0;
+			t0 = ktime_ns();
+			hugetlb_set_pool(h, base);
+			sh[on] = MIN(sh[on], ktime_ns() - t0);
+		}
+	hugetlb_optimize_vmemmap = hvo;
+	for (int on = 0; on < 2; on++) {
+		ksnprintf(what, sizeof(what), "%u CPUs, %s: grow %d x 2048 kB, HVO %s", num_online_cpus(), tag,
+			  SMP_HVO_BENCH_N, on ? "on" : "off");
+		bench_report(what, g[on] / 1000, "us");
+		ksnprintf(what, sizeof(what), "%u CPUs, %s: shrink %d x 2048 kB, HVO %s", num_online_cpus(), tag,
+			  SMP_HVO_BENCH_N, on ? "on" : "off");
+		bench_report(what, sh[on] / 1000, "us");
+	}
+	smp_hvo_bench_ratio(tag, "grow", g[1], g[0]);
+	smp_hvo_bench_ratio(tag, "shrink", sh[1], sh[0]);
+	ksnprintf(what, sizeof(what), "%u CPUs, %s: remote flushes per grow, HVO on", num_online_cpus(), tag);
+	bench_report(what, remote, "shootdowns");
+}
+
+BENCH(smp_hvo)
+{
+	struct hstate *h = hstate_by_kb(2048);
+	struct cpu_work w[SMP_MM_READERS];
+	unsigned int nw;
+	char tag[32];
+
+	if (!h)
+		return;
+	smp_hvo_bench_phase(h, "idle");
+	hugetlb_set_pool(h, hstate_persistent(h) + SMP_HVO_FIXED);
+	hvo_t.order = h->order;
+	hvo_t.hvo = hugetlb_optimize_vmemmap;
+	for (int k = 0; k < SMP_HVO_FIXED; k++)
+		if (!(hvo_t.fixed[k] = hugetlb_take(h)))
+			return;
+	smp_mm_stop = false;
+	hvo_t.spin = true;
+	nw = smp_mm_start(w, hvo_t_reader);
+	ksnprintf(tag, sizeof(tag), "%u readers", nw);
+	smp_hvo_bench_phase(h, tag);
+	smp_mm_stop_workers();
+	for (unsigned int i = 0; i < nw; i++)
+		smp_work_wait(&w[i]);
+	hvo_t.spin = false;
+	for (int k = 0; k < SMP_HVO_FIXED; k++)
+		hugetlb_give(hvo_t.fixed[k]);
+	hugetlb_set_pool(h, hstate_persistent(h) - SMP_HVO_FIXED);
 }
