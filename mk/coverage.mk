@@ -11,8 +11,8 @@
 # test build/host/tests/coverage_mm (tools/coverage_mm.py) runs them (two at
 # a time; the measurement is reused while no coverage binary changed) and
 # fails when a file of mm/ is below its line goal: 90%, or a lower one
-# documented per file in tools/coverage_mm.py with what is not covered.
-# The overall figure is printed beside issue 10's goal (COV_GOAL, 90%).
+# documented per file in tools/coverage_mm.py with what is not covered,
+# and when mm/ as a whole is below COV_GOAL (issue 10: 90%).
 # Children forked by the host harness leave through _exit(): the coverage
 # builds wrap it (tests/coverage/cov_exit.c) to write their counters first.
 # The *_bench.c files are timing loops the host tests do not run: reported,

@@ -10,14 +10,14 @@ over build/host-cov for mm/ and prints TAP:
 
   # mm/buddy.c                 lines  97.1% (302/311)  branches  88.0% (...)
   ok 1 - coverage runs: 12 host tests finished
-  # mm/ line coverage overall 88.7% (2940/3315, *_bench.c aside); ...
   ok 2 - every mm/ file at its line-coverage goal (90% or as documented ...)
+  ok 3 - mm/ line coverage overall 93.4% (3129/3351, *_bench.c aside) >= 90%
 
 Goals: 90% of the lines of every file of mm/, except the files in GOALS
 below (each with what is not covered and why).  The *_bench.c files are
 timing loops run by `make bench` and the in-kernel `bench` command, never
-by a host unit test: listed, not counted.  The overall figure (issue 10's
-goal: 90%) is printed.  With --report the table
+by a host unit test: listed, not counted.  And mm/ as a whole (the same
+files) must reach --goal (issue 10: 90%).  With --report the table
 also goes to build/coverage/mm.txt and gcovr's JSON to build/coverage/.
 The measurement is kept (build/coverage/stamp.json): while no coverage
 binary changed (size and mtime), `make test` reuses it instead of running
@@ -44,20 +44,16 @@ RUN_TIMEOUT = int(os.environ.get("COV_RUN_TIMEOUT", "100"))
 # never lower one to make a change pass.
 DEFAULT_GOAL = 90.0
 GOALS = {
-    # per-CPU free lists, new this session; its own host test
-    # (tests/unit/test_mm_pcp.c, mmsmp) had not landed when measured
-    "mm/pcp.c": 10.0,
+    # per-CPU free lists: the list-busy fallback to the zone (a trylock
+    # that fails only with a concurrent CPU) and the vm_check reports of a
+    # corrupted list entry
+    "mm/pcp.c": 85.0,
     # the fold of runs longer than VIEW_FOLD rows needs a 1 GiB HVO page,
     # more than the host tests' 512 MiB; rows of an unmapped range
     "mm/vmemmap_view.c": 75.0,
     # the reports of a corrupted pool (broken links, misaligned entries,
     # wrong refcounts): reached only by planting each corruption
     "mm/hugetlb_check.c": 80.0,
-    # hugetlb_grow_at() (grow the pool at a given pfn) has no host test
-    "mm/hugetlb.c": 85.0,
-    # offline refused by an in-use huge page; busy-pfn owner names other
-    # than "allocated page"
-    "mm/memory_online.c": 85.0,
     # hot-add page tables from the buddy allocator (the host hot-adds
     # self-host them) and their failure injection
     "mm/hotplug_pgtable.c": 85.0,
@@ -161,18 +157,18 @@ def main():
     total = pct(lc, lt)
     low = [f for f in s["files"] if counted(f["filename"]) and
            pct(f["line_covered"], f["line_total"]) < goal_of(f["filename"])]
-    print("# mm/ line coverage overall %.1f%% (%d/%d, *_bench.c aside); issue 10's goal %g%%" % (
-        total, lc, lt, a.goal))
     print("%sok 2 - every mm/ file at its line-coverage goal (%g%% or as documented in"
           " tools/coverage_mm.py)" % ("not " if low else "", DEFAULT_GOAL))
     for f in sorted(low, key=lambda f: f["filename"]):
         print("# below goal: %s %.1f%% < %g%% (%d lines uncovered)" % (
             f["filename"], pct(f["line_covered"], f["line_total"]), goal_of(f["filename"]),
             f["line_total"] - f["line_covered"]))
+    print("%sok 3 - mm/ line coverage overall %.1f%% (%d/%d, *_bench.c aside) %s %g%%" % (
+        "" if total >= a.goal else "not ", total, lc, lt, ">=" if total >= a.goal else "<", a.goal))
     print("# %.1f s%s" % (time.time() - t0, " (cached: no coverage binary changed since the"
                                           " last measurement)" if cached else ""))
-    print("1..2")
-    return 0 if not low and not bad else 1
+    print("1..3")
+    return 0 if not low and not bad and total >= a.goal else 1
 
 
 if __name__ == "__main__":
