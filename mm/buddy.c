@@ -1,5 +1,9 @@
 /* The buddy allocator: free lists per zone and order, split on allocation,
  * merge on free.  See buddy.h for the zone picture and the page states.
+ * Order-0 requests go through the per-CPU lists first while more than one
+ * CPU is online (mm/pcp.c).  Locks: the zone lock (irqsave) around list
+ * edits; pcp locks and zone locks are never held together here (drains and
+ * refills drop one before taking the other).
  *
  *   order 2 block at pfn 0x100 split for an order-0 request:
  *

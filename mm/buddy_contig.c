@@ -9,7 +9,9 @@
  * (nothing changes if not).  Phase 2 takes those blocks off their lists
  * and frees the parts outside the range back.  Phase 3 verifies poison and
  * makes each page an allocated order-0 page.  No migration: a busy page
- * fails the request with -EBUSY. */
+ * fails the request with -EBUSY.  Pages on the per-CPU lists look busy to
+ * phase 1, so every list is drained first (no lock held: mm/pcp.c); phases
+ * 1 and 2 then run under one hold of the zone lock. */
 #include <pagoda/kernel.h>
 #include <pagoda/selftest.h>
 #include <pagoda/fault_inject.h>
