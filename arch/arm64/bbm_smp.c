@@ -40,7 +40,7 @@
 #include <asm/sysreg.h>
 #include "arm64.h"
 
-#define BBM_WAIT_MAX_MS   2000       /* a reader's wait, the window lock, a pause */
+#define BBM_WAIT_MAX_MS   10000      /* a reader's wait, the window lock, a pause */
 
 enum bbm_mode { BBM_MODE_WAIT, BBM_MODE_PAUSE };
 static const char *const bbm_mode_name[] = { "wait", "pause" };

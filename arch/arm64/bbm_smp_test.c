@@ -29,7 +29,7 @@
 #define BBMT_ORDER   9
 #define BBMT_PAGES   (1UL << BBMT_ORDER)
 #define BBMT_VPAGES  (BBMT_PAGES * sizeof(struct page) / PAGE_SIZE)
-#define BBMT_HOOK_WAIT_MS 1000
+#define BBMT_HOOK_WAIT_MS 5000
 
 struct bbmt {
 	struct page *block;

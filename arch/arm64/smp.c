@@ -32,7 +32,7 @@
 _Static_assert(STACK_NR_CPUS == NR_CPUS, "asm/stack.h has a stack slot per CPU");
 
 #define PSCI_CPU_ON_64     0xc4000003UL
-#define SMP_BOOT_WAIT_MS   2000
+#define SMP_BOOT_WAIT_MS   5000
 
 struct arm64_cpu {
 	u64 midr;                       /* MIDR_EL1, read by the CPU itself */
