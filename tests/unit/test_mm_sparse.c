@@ -95,11 +95,49 @@ static void sparse_memmap_init_speed(void)
 	host_ok(zero, "memmap_init_section: 262144 junk struct pages all zero (zone Normal)");
 }
 
+/* A section under a root page nobody has: the first alloc takes one page
+ * from the buddy allocator for the root (zeroed: no state under it); the
+ * remove of the last section under it frees the page and forgets the root
+ * (sparse_section() NULL again); the max-section hint follows. */
+static void sparse_root_round_trip(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	unsigned long nr = 3 * SECTIONS_PER_ROOT + 7, free0, max0;
+	struct mem_section *ms;
+	bool zero = true;
+
+	host_mm_boot(256 * SZ_1M, &o);
+	free0 = nr_free_pages();
+	max0 = sparse_max_section();
+	host_ok(sparse_section(nr) == NULL, "no root for section %lu at boot", nr);
+	ms = sparse_section_alloc(nr);
+	for (unsigned long i = 0; ms && i < SECTIONS_PER_ROOT; i++)
+		zero &= sparse_section(3 * SECTIONS_PER_ROOT + i)->state == 0;
+	host_ok(ms && ms == sparse_section(nr) && zero && nr_free_pages() == free0 - 1,
+		"section_alloc: one root page from the buddy allocator, every section in it empty");
+	host_ok(sparse_max_section() == nr + 1, "max section hint %lu (want %lu)", sparse_max_section(), nr + 1);
+	host_ok(sparse_section_alloc(nr) == ms && nr_free_pages() == free0 - 1, "a second alloc: same section");
+	host_ok(sparse_section_alloc(nr + 1) == ms + 1 && nr_free_pages() == free0 - 1,
+		"a second section under the same root takes no page");
+	ms[0].state = ms[1].state = SECTION_PRESENT;           /* as an add would */
+	ms[0].state = 0;
+	sparse_section_remove(nr);
+	host_ok(sparse_section(nr) == ms && nr_free_pages() == free0 - 1 && sparse_max_section() == nr + 2,
+		"remove of one of two: the root stays");
+	ms[1].state = 0;
+	sparse_section_remove(nr + 1);
+	host_ok(sparse_section(nr) == NULL && nr_free_pages() == free0,
+		"remove of the last: root page freed and forgotten");
+	host_ok(sparse_max_section() == max0, "max section hint back to %lu (%lu)", max0, sparse_max_section());
+	host_ok(sparse_section_alloc(NR_MEM_SECTIONS) == NULL, "section beyond NR_MEM_SECTIONS refused");
+}
+
 int main(void)
 {
 	host_tap_init();
 	host_scenario("holes", sparse_holes);
 	host_scenario("two-level table", sparse_two_level);
+	host_scenario("root page round trip", sparse_root_round_trip);
 	host_scenario("memmap init speed", sparse_memmap_init_speed);
 	return host_tap_done();
 }
