@@ -8,6 +8,9 @@
  *             with interrupts off both finish (each waiter serves its own
  *             queue; without that they wait for each other forever)
  *
+ *   smp_kwork: the secondaries queue their works at once, round after
+ *             round, while CPU 0 runs them: each runs once per round, none
+ *             is lost (left queued, never run)
  *   smp_printk: every CPU prints SMP_TEST_LINES lines at once; the boot
  *             test (tests/boot/smp.test) checks that each arrived whole
  *
@@ -23,6 +26,8 @@
 #define SMP_TEST_WAIT_MS 1000       /* a call not run by then is a failure */
 #define SMP_TEST_CROSS_CALLS 10     /* calls each way in the mutual test */
 #define SMP_TEST_LINES 40           /* lines per CPU in smp_printk */
+#define SMP_TEST_KWORKS 8           /* works per secondary in smp_kwork (ring: 32) */
+#define SMP_TEST_KWORK_ROUNDS 50    /* times each secondary queues them */
 
 static bool smp_test_single_cpu(void)
 {
@@ -194,4 +199,80 @@ SELFTEST(smp_printk)
 	for_each_online_cpu(c)
 		if (c != 0)
 			EXPECT(smp_test_work_done(&smp_test_printers[c]));
+}
+
+static struct kwork smp_test_kworks[NR_CPUS][SMP_TEST_KWORKS];
+static u32 smp_test_kwork_runs[NR_CPUS][SMP_TEST_KWORKS];
+static volatile u32 smp_test_queuers;
+
+static void smp_test_kwork_fn(struct kwork *k)
+{
+	size_t i = (size_t)(k - &smp_test_kworks[0][0]);
+
+	smp_test_kwork_runs[i / SMP_TEST_KWORKS][i % SMP_TEST_KWORKS]++;
+}
+
+/* Work: once every secondary is here, SMP_TEST_KWORK_ROUNDS times: queue
+ * this CPU's works, wait (bounded) until CPU 0 ran them all. */
+static void smp_test_queue_kworks(struct cpu_work *w)
+{
+	unsigned int me = smp_processor_id();
+	u64 end = arch_cycles() + arch_cycles_per_sec() / 1000 * SMP_TEST_WAIT_MS * 10;
+
+	__atomic_fetch_add(&smp_test_queuers, 1, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&smp_test_queuers, __ATOMIC_RELAXED) < num_online_cpus() - 1)
+		cpu_relax();
+	for (int r = 0; r < SMP_TEST_KWORK_ROUNDS; r++) {
+		for (int i = 0; i < SMP_TEST_KWORKS; i++)
+			kwork_queue(&smp_test_kworks[me][i]);
+		for (int i = 0; i < SMP_TEST_KWORKS; i++)
+			while (__atomic_load_n(&smp_test_kworks[me][i].queued, __ATOMIC_ACQUIRE))
+				if (arch_cycles() > end)
+					return;         /* lost: never runs */
+	}
+}
+
+static bool smp_test_queuers_done(struct cpu_work *q)
+{
+	for_each_online_cpu(c)
+		if (c != 0 && !__atomic_load_n(&q[c].done, __ATOMIC_ACQUIRE))
+			return false;
+	return true;
+}
+
+/* A work lost by the ring stays marked queued and never runs again. */
+SELFTEST(smp_kwork)
+{
+	static struct cpu_work queuers[NR_CPUS];
+	unsigned int lost = 0, works = 0;
+	u64 runs = 0, end;
+
+	if (smp_test_single_cpu())
+		return;
+	smp_test_queuers = 0;
+	for_each_online_cpu(c)
+		for (int i = 0; i < SMP_TEST_KWORKS; i++) {
+			smp_test_kworks[c][i] = (struct kwork){ .fn = smp_test_kwork_fn };
+			smp_test_kwork_runs[c][i] = 0;
+		}
+	for_each_online_cpu(c)
+		if (c != 0) {
+			queuers[c] = (struct cpu_work){ .fn = smp_test_queue_kworks };
+			EXPECT(smp_run_on(c, &queuers[c]) == 0);
+		}
+	end = arch_cycles() + arch_cycles_per_sec() / 1000 * SMP_TEST_WAIT_MS * 30;
+	while (!smp_test_queuers_done(queuers) && arch_cycles() < end)
+		kwork_run();
+	EXPECT(smp_test_queuers_done(queuers));
+	kwork_run();
+	for_each_online_cpu(c)
+		for (int i = 0; c != 0 && i < SMP_TEST_KWORKS; i++) {
+			EXPECT(smp_test_kwork_runs[c][i] == SMP_TEST_KWORK_ROUNDS);
+			lost += smp_test_kworks[c][i].queued;
+			runs += smp_test_kwork_runs[c][i];
+			works++;
+		}
+	EXPECT(lost == 0);
+	printk("# %u works queued %d times each by %u CPUs at once: %llu runs, %u lost\n",
+	       works, SMP_TEST_KWORK_ROUNDS, num_online_cpus() - 1, (unsigned long long)runs, lost);
 }
