@@ -514,6 +514,31 @@ static void fix_vm_check(void)
 	host_ok(vm_check_run(msg, sizeof(msg)) && strstr(msg, "stray"), "stray vmemmap PTE: %s", msg);
 }
 
+/* A failed add's undo asks for the flush its teardown needs: a global one
+ * (walk caches may hold the unlinked tables) when it freed a table, none
+ * when it freed nothing.  Buddy mode, one block: allocations 1 and 2 fail
+ * before the block has a table of its own; from 3 on the undo prunes the
+ * new vmemmap PTE table.  The host has no TLB: the flush is seen as
+ * nr_tlb_local_flush_all. */
+static void hotplug_undo_flush(void)
+{
+	u64 all0, d[7] = { 0 };
+	int rc, bad = 0;
+
+	boot("mem=256M memory_hotplug.memmap_on_memory=0", SZ_1G);
+	for (unsigned long n = 1; n <= 6; n++) {
+		all0 = vm_event_read(NR_TLB_LOCAL_FLUSH_ALL);
+		memhp_fail_nth_alloc = n;
+		rc = add_memory(2 * M128, M128);
+		memhp_fail_nth_alloc = 0;
+		d[n] = vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) - all0;
+		bad += rc != -ENOMEM || d[n] != (n >= 3);
+	}
+	host_ok(!bad, "undo flushes: global flushes after failing allocation 1..6: %llu %llu %llu %llu %llu %llu",
+		(unsigned long long)d[1], (unsigned long long)d[2], (unsigned long long)d[3],
+		(unsigned long long)d[4], (unsigned long long)d[5], (unsigned long long)d[6]);
+}
+
 int main(void)
 {
 	host_tap_init();
@@ -529,5 +554,6 @@ int main(void)
 	host_scenario("fix: free of an absent section", fix_free_absent);
 	host_scenario("fix: memblock limit", fix_memblock_limit);
 	host_scenario("fix: vm_check", fix_vm_check);
+	host_scenario("undo flushes what it freed", hotplug_undo_flush);
 	return host_tap_done();
 }
