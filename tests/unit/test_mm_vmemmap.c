@@ -211,6 +211,7 @@ static void vmemmap_runtime(void)
 	struct host_mm_opts o = { .quiet = true, .cmdline = "mem=128M" };
 	unsigned long free0, nr = 1;
 	long pt0;
+	u64 all0, one0;
 	struct mem_section *ms;
 
 	host_mm_boot(256 * SZ_1M, &o);
@@ -224,7 +225,11 @@ static void vmemmap_runtime(void)
 	host_ok(nr_free_pages() == free0 - 512 - (node_stat(NR_PAGE_TABLE_PAGES) - pt0),
 		"free pages dropped by memmap + table pages");
 	host_ok(host_probe_write((unsigned long)pfn_to_page(section_nr_to_pfn(nr))), "new struct pages writable");
+	all0 = vm_event_read(NR_TLB_LOCAL_FLUSH_ALL);
+	one0 = vm_event_read(NR_TLB_LOCAL_FLUSH_ONE);
 	vmemmap_depopulate_section(nr, &vmemmap_alloc_buddy);
+	host_ok(vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) == all0 + 1 && vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) == one0,
+		"depopulate: one flush for the section's 512 cleared PTEs (above the threshold: global)");
 	host_ok(node_stat(NR_MEMMAP_PAGES) == 0 &&
 		nr_free_pages() == free0 - (node_stat(NR_PAGE_TABLE_PAGES) - pt0),
 		"depopulate gives the frames back");
