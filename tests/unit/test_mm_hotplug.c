@@ -7,6 +7,7 @@
  * its own pages, free_pages of an absent section, the memblock limit,
  * vm_check on memmap/pgtable frames in free lists and stray vmemmap PTEs. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <pagoda/pseudofs.h>
 #include "host/host_mm.h"
@@ -332,6 +333,30 @@ static void hotplug_driver_managed(void)
 	host_ok(snap_same(&base) && vm_ok(), "baseline");
 }
 
+/* offline_and_remove_memory() of an offline block and a busy online one:
+ * refused, and the put-back onlines only what it offlined (the offline
+ * block stays offline, the busy one online Movable). */
+static void hotplug_eject_mixed(void)
+{
+	struct snap base;
+	unsigned long busy = 0;
+	struct page *p;
+
+	boot("mem=256M", SZ_1G);
+	snap_take(&base);
+	host_ok(add_memory(4 * M128, 2 * M128) == 0 && online_memory_block(5, MMOP_ONLINE_MOVABLE) == 0,
+		"blocks 4 (offline) and 5 (online Movable) added");
+	p = alloc_pages(0, ZONE_MOVABLE);
+	host_ok(p && offline_and_remove_memory(4 * M128, 2 * M128, &busy) == -EBUSY && busy == page_to_pfn(p),
+		"eject refused, naming the busy page");
+	host_ok(!sparse_section_has(4, SECTION_ONLINE) && sparse_section_has(5, SECTION_ONLINE) &&
+		sparse_section(5)->zone == ZONE_MOVABLE && vm_ok(),
+		"put back: block 4 still offline, block 5 online Movable");
+	free_pages(p, 0);
+	host_ok(offline_and_remove_memory(4 * M128, 2 * M128, &busy) == 0 && snap_same(&base) && vm_ok(),
+		"eject after the free: baseline");
+}
+
 /* The n-th allocation of an add fails, for every n: nothing is left. */
 static void hotplug_inject(bool altmap)
 {
@@ -555,5 +580,6 @@ int main(void)
 	host_scenario("fix: memblock limit", fix_memblock_limit);
 	host_scenario("fix: vm_check", fix_vm_check);
 	host_scenario("undo flushes what it freed", hotplug_undo_flush);
+	host_scenario("eject of an offline and a busy block", hotplug_eject_mixed);
 	return host_tap_done();
 }
