@@ -22,9 +22,10 @@ also goes to build/coverage/mm.txt and gcovr's JSON to build/coverage/.
 The measurement is kept (build/coverage/stamp.json): while no coverage
 binary changed (size and mtime) and every test finished, `make test` reuses
 it instead of running the tests again; --report always measures afresh.
-On an idle machine the run takes 40-60 s (test_mm_hotplug is the longest);
-under a load of 10 on 2 cores test_mm_hotplug alone exceeds the 100 s per
-test (COV_RUN_TIMEOUT), as its ASan build exceeds the harness's 120 s.
+A measurement costs about 35 s of CPU (user + sys, 16 tests; test_mm_hotplug
+the longest), so some 20-40 s on an idle 2-core machine (not measured idle);
+under a load of 10 on 2 cores test_mm_hotplug alone exceeded the 100 s per
+test (COV_RUN_TIMEOUT), as its ASan build exceeded the harness's 120 s.
 """
 import argparse
 import glob
