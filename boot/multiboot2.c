@@ -211,7 +211,7 @@ static void mb2_apply_memory(const struct mb2_state *st, struct bootinfo *bi)
 int multiboot2_parse(const void *mbi, size_t len, phys_addr_t mbi_pa, struct bootinfo *bi)
 {
 	const u8 *base = mbi;
-	struct mb2_state st = { 0 };
+	struct mb2_state st = {};
 	const struct mb2_info_header *h = mbi;
 	size_t total, off = sizeof(*h);
 	bool end = false;

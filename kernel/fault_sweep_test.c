@@ -54,7 +54,6 @@ static struct {
 	unsigned long single, pair;      /* a free block; the first of two adjacent ones */
 	struct hstate *h;
 	unsigned long pool0;
-	unsigned long points;
 } sw;
 
 /* Record a failure of the sweep with what and where. */

@@ -18,9 +18,11 @@
 struct vm_event_row vm_event_cpu[NR_CPUS];
 long vm_node_stat[NR_VM_NODE_STAT_ITEMS];
 
-static const unsigned int hugetlb_orders[] = HUGEPAGE_ORDERS;
+/* Until hugetlb publishes its figures (mm/hugetlb.c), Hugepagesize is the
+ * PMD size: one table of 8-byte entries maps 2^(PAGE_SHIFT - 3) pages,
+ * the first of HUGEPAGE_ORDERS on every arch (a constant, for sparse). */
 struct hugetlb_meminfo hugetlb_meminfo = {
-	.default_size_kb = (PAGE_SIZE << hugetlb_orders[0]) / 1024,
+	.default_size_kb = (PAGE_SIZE << (PAGE_SHIFT - 3)) / 1024,
 };
 
 #define K(pages) ((unsigned long)(pages) << (PAGE_SHIFT - 10))
