@@ -151,7 +151,7 @@ static void hvo_accounting(void)
 	LIST_HEAD(l);
 	phys_addr_t shared;
 	u64 all0, one0;
-	bool rows = true;
+	bool rows = true, plain = true;
 
 	host_mm_boot(512 * SZ_1M, &o);
 	c0 = snap();
@@ -191,6 +191,10 @@ static void hvo_accounting(void)
 	host_ok(compound_head(&hp[5][400]) == hp[5] && hp[5]->compound_order == ORDER, "tails resolve");
 	host_ok(check_ok(), "vm_check knows HVO");
 	host_ok(dissolve(&l) == 0, "restore with free memory donates nothing");
+	for (int i = 0; i < 16; i++)
+		for (unsigned long k = 1; k < NPAGES; k++)
+			plain &= !memcmp(&hp[i][k], &(struct page){ 0 }, sizeof(struct page));
+	host_ok(plain, "dissolved: the 16 x 511 restored tail struct pages are plain (all zero) free pages");
 	c3 = snap();
 	host_ok(c3.free == c0.free && c3.boot + c3.rt == c0.boot + c0.rt && c3.opt == 0 &&
 		hugetlb_vmemmap_nr_tail_frames() == 0,
@@ -463,6 +467,7 @@ static void hvo_self_hosted(void)
 	struct hstate *h;
 	unsigned long nr = 2, start = section_nr_to_pfn(nr), busy = 0, free0, free1, total0, total1;
 	long memmap0, memmap1;
+	bool plain = true;
 
 	host_mm_boot(SZ_1G, &o);
 	memory_blocks_init();
@@ -487,6 +492,13 @@ static void hvo_self_hosted(void)
 		"the 28 freed altmap frames are managed free pages (MemTotal +%lu)", totalram_pages() - total1);
 	host_ok(check_ok(), "vm_check with optimized pages in a self-hosted block");
 	host_ok(hugetlb_set_pool(h, 0) == 0 && altmap_whole(nr), "shrink: the altmap is whole again");
+	for (unsigned long pfn = start + sparse_section(nr)->nr_altmap_pages; pfn < start + PAGES_PER_SECTION; pfn++) {
+		const struct page *p = pfn_to_page(pfn);
+		if (!page_test_flag(p, PG_buddy) && !page_test_flag(p, PG_pcp))
+			plain &= !memcmp(p, &(struct page){ .flags = (u64)ZONE_MOVABLE << ZONE_SHIFT },
+					 sizeof(struct page));
+	}
+	host_ok(plain, "shrink: every free non-head struct page of the block is a plain Movable page");
 	host_ok(totalram_pages() == total1 && nr_free_pages() == free1 &&
 		node_stat(NR_MEMMAP_PAGES) + node_stat(NR_MEMMAP_BOOT_PAGES) == memmap1, "counters back");
 	host_ok(hugetlb_set_pool(h, 4) == 4 && node_stat(NR_HUGETLB_VMEMMAP_OPTIMIZED) == 4, "grow again");
@@ -499,7 +511,6 @@ static void hvo_self_hosted(void)
 		node_stat(NR_MEMMAP_PAGES) + node_stat(NR_MEMMAP_BOOT_PAGES) == memmap0 &&
 		hugetlb_vmemmap_nr_tail_frames() == 0, "every counter at baseline");
 	host_ok(check_ok(), "vm_check after remove");
-	(void)start;
 }
 
 /* A block onlined to ZONE_NORMAL: the restore that offline's dissolve runs
