@@ -82,7 +82,11 @@ u64 fdt_total_size(const void *dtb);
 /* mmu_boot.c: build the kernel tables from the UEFI map and switch to
  * them; returns only on failure (tables exhausted). */
 void arm64_mmu_boot(void);
-extern phys_addr_t arm64_ttbr1_pa;
+
+/* Entered from head.S: efi_app.c before the MMU switch (returns an EFI
+ * status only when boot fails), setup.c after it. */
+efi_status_t efi_app_main(efi_handle_t image, efi_system_table_t *st);
+__noreturn void arm64_start_kernel(void);
 
 /* head.S */
 void arm64_mmu_switch(u64 ttbr1, u64 ttbr0, u64 tcr, u64 mair, u64 start, u64 end);

@@ -64,7 +64,7 @@ static int bbmt_setup(void)
 {
 	unsigned long va0;
 
-	bbmt = (struct bbmt){ 0 };
+	bbmt = (struct bbmt){};
 	bbmt.block = alloc_pages(BBMT_ORDER, ZONE_NORMAL);
 	if (!bbmt.block)
 		return -ENOMEM;
@@ -252,7 +252,7 @@ static void bbmt_bench_one(const char *mode, bool readers_on, unsigned int round
 	       (unsigned long)waits, batches,
 	       (unsigned long)(waits ? (t1.wait_cycles - t0.wait_cycles) * 1000000000ULL / hz / waits : 0),
 	       (unsigned long)(t1.wait_max * 1000000000ULL / hz),
-	       (unsigned long)(t1.pauses - t0.pauses ?
+	       (unsigned long)((t1.pauses - t0.pauses) ?
 			       (t1.pause_cycles - t0.pause_cycles) * 1000000000ULL / hz /
 			       (t1.pauses - t0.pauses) : 0),
 	       (unsigned long)bbmt_sum(bbmt.wrong));
@@ -318,7 +318,7 @@ SELFTEST(arm64_bbm_smp_single)
 		bbms_frames[f][511] = 0xa5a5a5a5a5a5a5a5ULL;
 		pa[f] = arch_kimage_pa(bbms_frames[f]);
 	}
-	bbmt = (struct bbmt){ 0 };
+	bbmt = (struct bbmt){};
 	EXPECT(pgwalk_map_page(BBMS_VA, pa[0], PROT_KERNEL_RW, bbms_table_alloc) == 0);
 	ptep = pgwalk_pte(BBMS_VA);
 	EXPECT(ptep != NULL);

@@ -109,7 +109,7 @@ static volatile u8 *v3_find_redist(void)
 			return rd;
 		if (typer & GICR_TYPER_LAST)
 			break;
-		off += typer & GICR_TYPER_VLPIS ? GICR_FRAME_V4 : GICR_FRAME;
+		off += (typer & GICR_TYPER_VLPIS) ? GICR_FRAME_V4 : GICR_FRAME;
 	}
 	return NULL;
 }

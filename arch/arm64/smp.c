@@ -26,6 +26,7 @@
 #include <asm/io.h>
 #include <asm/stack.h>
 #include <asm/smp_boot.h>
+#include <asm/pgtable.h>
 #include "arm64.h"
 #include "gic.h"
 

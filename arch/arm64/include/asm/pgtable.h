@@ -147,4 +147,6 @@ struct arm64_bbm_smp_ops {
 	bool (*translates)(unsigned long va);   /* AT S1E1R: does va map now? */
 };
 extern const struct arm64_bbm_smp_ops *arm64_bbm_smp;
+/* Physical address of the kernel's TTBR1 root table (mmu_boot.c sets it). */
+extern phys_addr_t arm64_ttbr1_pa;
 #endif
