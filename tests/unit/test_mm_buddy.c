@@ -64,6 +64,12 @@ static void buddy_bad_frees(void)
 		"freeing a tail panics: %s", host_panic_msg);
 	host_ok(HOST_EXPECT_PANIC(free_pages(pfn_to_page(SZ_2M >> PAGE_SHIFT), 0)),
 		"freeing a reserved page panics: %s", host_panic_msg);
+	host_ok(HOST_EXPECT_PANIC(free_pages(q, MAX_ORDER + 1)) && strstr(host_panic_msg, "bad free"),
+		"an order above MAX_ORDER alone panics: %s", host_panic_msg);
+	host_ok(HOST_EXPECT_PANIC(free_pages(q + 1, 1)) && strstr(host_panic_msg, "bad free"),
+		"a misaligned pfn alone panics: %s", host_panic_msg);
+	host_ok(HOST_EXPECT_PANIC(free_pages(pfn_to_page(section_nr_to_pfn(sparse_max_section())), 0)) &&
+		strstr(host_panic_msg, "bad free"), "a pfn without a struct page alone panics: %s", host_panic_msg);
 	free_pages(q, 2);
 }
 
