@@ -24,7 +24,9 @@
  * one it does not hold panics, and spin_assert_none_irqsave() panics when an
  * irqsave lock is held where a waiting cross call is about to be made.
  * Release order is free (not necessarily LIFO).  Without the define the
- * checks compile away and a lock is two u32s. */
+ * checks compile away, a lock is two u32s and lock/unlock are the inline
+ * fast paths of the header (an uncontended pair: one atomic, one store;
+ * with interrupts off and one CPU in the system, no atomic at all). */
 #include <pagoda/spinlock.h>
 #include <pagoda/smp.h>
 #include <pagoda/irq.h>
@@ -121,39 +123,18 @@ void spin_assert_none_irqsave(const char *what)
 			panic("%s on CPU %u while holding irqsave lock \"%s\"", what,
 			      smp_processor_id(), c->held[i].lock->name);
 }
-#else
-static inline void lockdep_check(const spinlock_t *l) { }
-static inline void lockdep_acquired(spinlock_t *l, bool irqsave) { }
-static inline void lockdep_release(spinlock_t *l) { }
-void assert_spin_held(const spinlock_t *l) { }
-void spin_assert_none_irqsave(const char *what) { }
-#endif
 
-/* Take a ticket and wait for it to be served. */
-static void spin_acquire(spinlock_t *l)
-{
-	u32 t = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
-
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != t)
-		cpu_relax();
-}
-
+/* The API with the checks around the inline fast paths of the header. */
 void spin_lock(spinlock_t *l)
 {
 	lockdep_check(l);
-	spin_acquire(l);
+	spin_acquire(l, false);
 	lockdep_acquired(l, false);
 }
 
-/* Succeeds only if nobody holds or waits for l: next == owner, take it.
- * A trylock cannot deadlock, so its rank is not checked (as in Linux). */
 bool spin_trylock(spinlock_t *l)
 {
-	u32 o = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
-	u32 expect = o;
-
-	if (!__atomic_compare_exchange_n(&l->next, &expect, o + 1, false,
-					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+	if (!spin_try_acquire(l))
 		return false;
 	lockdep_acquired(l, false);
 	return true;
@@ -162,17 +143,15 @@ bool spin_trylock(spinlock_t *l)
 void spin_unlock(spinlock_t *l)
 {
 	lockdep_release(l);
-	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
+	spin_release(l);
 }
 
-/* Interrupts off before waiting: a handler on this CPU that takes l
- * while we hold it would spin forever. */
 unsigned long spin_lock_irqsave(spinlock_t *l)
 {
 	unsigned long flags = arch_irq_save();
 
 	lockdep_check(l);
-	spin_acquire(l);
+	spin_acquire(l, true);
 	lockdep_acquired(l, true);
 	return flags;
 }
@@ -181,6 +160,14 @@ void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
 {
 	spin_unlock(l);
 	arch_irq_restore(flags);
+}
+#endif
+
+/* The contended half of spin_acquire(): wait until ticket t is served. */
+void spin_lock_wait(spinlock_t *l, u32 t)
+{
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != t)
+		cpu_relax();
 }
 
 bool spin_is_locked(const spinlock_t *l)

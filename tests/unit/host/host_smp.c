@@ -24,19 +24,25 @@ bool host_irq_on[NR_CPUS] = { true, true, true, true, true, true, true, true };
 bool host_ipi_pending[NR_CPUS];
 unsigned long host_ipis_sent;
 
-/* Run cpu's IPI handler if one is pending and its interrupts are on. */
-static void host_smp_deliver(unsigned int cpu)
+/* Run cpu's pending IPI handler ("on" cpu, in IRQ context); its interrupts
+ * are on.  Out of line: the inline arch_irq_restore() (asm/smp.h) calls it. */
+void host_smp_run_ipi(unsigned int cpu)
 {
 	unsigned int self = host_cpu_id;
 
-	if (!host_ipi_pending[cpu] || !host_irq_on[cpu])
-		return;
 	host_ipi_pending[cpu] = false;
 	host_cpu_id = cpu;
 	host_irq_on[cpu] = false;               /* IRQ context */
 	smp_ipi_handler();
 	host_irq_on[cpu] = true;
 	host_cpu_id = self;
+}
+
+/* Run cpu's IPI handler if one is pending and its interrupts are on. */
+static inline void host_smp_deliver(unsigned int cpu)
+{
+	if (__builtin_expect(host_ipi_pending[cpu] && host_irq_on[cpu], 0))
+		host_smp_run_ipi(cpu);
 }
 
 void host_smp_switch(unsigned int cpu)
@@ -56,18 +62,24 @@ void host_smp_online(unsigned int n)
 	}
 }
 
+/* The out-of-line copies of asm/smp.h's inline ones (keep them equal): one
+ * thread-local read and one store each, host_smp_run_ipi() only when an
+ * IPI waits. */
 unsigned long arch_irq_save(void)
 {
-	unsigned long was = host_irq_on[host_cpu_id];
+	unsigned int cpu = host_cpu_id;
+	unsigned long was = host_irq_on[cpu];
 
-	host_irq_on[host_cpu_id] = false;
+	host_irq_on[cpu] = false;
 	return was;
 }
 
 void arch_irq_restore(unsigned long flags)
 {
-	host_irq_on[host_cpu_id] = flags != 0;
-	host_smp_deliver(host_cpu_id);
+	unsigned int cpu = host_cpu_id;
+
+	host_irq_on[cpu] = flags != 0;
+	host_smp_deliver(cpu);
 }
 
 void arch_irq_enable(void) { arch_irq_restore(1); }
