@@ -615,6 +615,25 @@ static void hvo_batches(void)
 	host_ok(check_ok(), "vm_check after");
 }
 
+/* hugetlb_vmemmap_optimize_folios() refuses, touching nothing, when HVO is
+ * off and for an order no huge page has (each clause of its guard alone). */
+static void hvo_guard(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	struct page *a;
+	LIST_HEAD(l);
+
+	host_mm_boot(256 * SZ_1M, &o);
+	a = take_huge(false);
+	list_add(&a->lru, &l);
+	hugetlb_optimize_vmemmap = 0;
+	host_ok(hugetlb_vmemmap_optimize_folios(&l, ORDER) == 0 && !hugetlb_vmemmap_optimized(a),
+		"HVO off: nothing optimized");
+	hugetlb_optimize_vmemmap = 1;
+	host_ok(hugetlb_vmemmap_optimize_folios(&l, 40) == 0 && !hugetlb_vmemmap_optimized(a) &&
+		node_stat(NR_HUGETLB_VMEMMAP_OPTIMIZED) == 0, "order 40 (no tail slot): refused");
+}
+
 int main(void)
 {
 	host_tap_init();
@@ -630,5 +649,6 @@ int main(void)
 	host_scenario("self-hosted", hvo_self_hosted);
 	host_scenario("offline a Normal block", hvo_offline_kernel_block);
 	host_scenario("batches", hvo_batches);
+	host_scenario("optimize guard", hvo_guard);
 	return host_tap_done();
 }
