@@ -361,6 +361,17 @@ unsigned long hugetlb_set_pool(struct hstate *h, unsigned long count)
 
 /* ---------------------------------------------------------------- take / give */
 
+/* Move free huge page head from the free list to the active list, in use
+ * (refcount 1).  hugetlb_lock held. */
+static void hugetlb_activate_locked(struct hstate *h, struct page *head)
+{
+	list_del(&head->lru);
+	h->free_huge_pages--;
+	head->refcount = 1;
+	list_add_tail(&head->lru, &h->active_list);
+	hugetlb_update_meminfo();
+}
+
 struct page *hugetlb_take(struct hstate *h)
 {
 	struct page *head = NULL;
@@ -368,11 +379,7 @@ struct page *hugetlb_take(struct hstate *h)
 	spin_lock(&hugetlb_lock);
 	if (!list_empty(&h->free_list)) {
 		head = list_first_entry(&h->free_list, struct page, lru);
-		list_del(&head->lru);
-		h->free_huge_pages--;
-		head->refcount = 1;
-		list_add_tail(&head->lru, &h->active_list);
-		hugetlb_update_meminfo();
+		hugetlb_activate_locked(h, head);
 	}
 	spin_unlock(&hugetlb_lock);
 	return head;
@@ -396,11 +403,7 @@ struct page *hugetlb_grow_at(struct hstate *h, unsigned long pfn)
 	list_init(&one);
 	list_add(&head->lru, &one);
 	hugetlb_add_fresh_batch(h, &one);          /* onto the free list, counted */
-	list_del(&head->lru);
-	h->free_huge_pages--;
-	head->refcount = 1;
-	list_add_tail(&head->lru, &h->active_list);
-	hugetlb_update_meminfo();
+	hugetlb_activate_locked(h, head);
 	spin_unlock(&hugetlb_lock);
 	return head;
 }
