@@ -342,6 +342,7 @@ static void hp_t_alloc(struct hp_worker *hw)
 
 	g1 = smp_mm_load(&hp_t.iso_gen);
 	iso1 = pfn_section_isolated(hp_t.start);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);   /* iso1 seen before the allocator's reads */
 	p = alloc_pages(order, zt);
 	iso2 = pfn_section_isolated(hp_t.start);
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);

@@ -236,8 +236,8 @@ int offline_memory_block_locked(unsigned long nr, unsigned long *busy_pfn)
 	}
 	z = &zones[ms->zone];
 	zone_lock(z);
+	pcp_isolate_count(1);            /* first: whoever sees ISOLATED sees the count */
 	ms->state |= SECTION_ISOLATED;
-	pcp_isolate_count(1);
 	zone_unlock(z);
 	pcp_drain_all();                 /* after the isolation: see the theory */
 	zone_lock(z);

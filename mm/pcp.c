@@ -61,9 +61,13 @@ bool pcp_on;
 static bool pcp_ready;
 unsigned long pcp_isolated_sections;
 
+/* Offline raises the count before it sets SECTION_ISOLATED (full fence
+ * between), so a CPU that has seen the state also sees the count; pages
+ * popped before that are found busy by offline's check after its drain. */
 void pcp_isolate_count(long delta)
 {
-	__atomic_fetch_add(&pcp_isolated_sections, (unsigned long)delta, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&pcp_isolated_sections, (unsigned long)delta, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 /* Is pfn's section ISOLATED?  The pcp lock is held: its acquire orders this
