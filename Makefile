@@ -101,11 +101,11 @@ check-images:
 test: deps
 	@rc=0; \
 	for a in x86_64 arm64; do \
-	    $(MAKE) --no-print-directory ARCH=$$a CMDLINE= image || { rc=1; \
+	    $(MAKE) --no-print-directory -j$(JOBS) ARCH=$$a CMDLINE= image || { rc=1; \
 	        rm -f build/$$a/pagoda.iso; \
 	        echo "test: ARCH=$$a image failed; its boot tests will fail"; }; \
 	done; \
-	$(MAKE) --no-print-directory unit-build || { rc=1; echo "test: unit-build failed"; }; \
+	$(MAKE) --no-print-directory -j$(JOBS) unit-build || { rc=1; echo "test: unit-build failed"; }; \
 	python3 tools/harness.py --jobs $(JOBS) --unit-dir $(HB)/tests tests/boot/*.test || rc=1; \
 	exit $$rc
 
