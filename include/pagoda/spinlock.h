@@ -6,7 +6,7 @@
  *   LOCK_ORDER_HUGETLB   hugetlb pools
  *   LOCK_ORDER_VMEMMAP   vmemmap / kernel page-table edits
  *   LOCK_ORDER_ZONE      a zone's free lists (irqsave)
- *   LOCK_ORDER_PCP       a CPU's order-0 list (irqsave)
+ *   LOCK_ORDER_PCP       a CPU's order-0 list (the owner only trylocks, interrupts on)
  *   LOCK_ORDER_SMP       cross-call queues
  *   LOCK_ORDER_PRINTK    console output (innermost)
  * Locks of one rank (a zone's, every CPU's pcp list) nest only in
