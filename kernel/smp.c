@@ -185,9 +185,10 @@ int smp_call_function_single(unsigned int cpu, smp_call_func_t fn, void *info, b
 	return 0;
 }
 
-/* Queue fn on every other online CPU (and run it here too if self), then
- * wait for all of them if asked. */
-static void smp_call_many(smp_call_func_t fn, void *info, bool wait, bool self)
+/* Queue fn on every other online CPU for which cond (if any) is true (and
+ * run it here too if self), then wait for all of them if asked. */
+static void smp_call_many(smp_call_cond_t cond, smp_call_func_t fn, void *info, bool wait,
+			  bool self)
 {
 	unsigned int me = smp_processor_id();
 	u32 pending = 0;
@@ -195,7 +196,7 @@ static void smp_call_many(smp_call_func_t fn, void *info, bool wait, bool self)
 	if (wait)
 		spin_assert_none_irqsave("smp_call_function");
 	for_each_online_cpu(c) {
-		if (c == me)
+		if (c == me || (cond && !cond(c, info)))
 			continue;
 		__atomic_fetch_add(&pending, 1, __ATOMIC_RELAXED);
 		smp_queue_call(c, fn, info, wait ? &pending : NULL);
@@ -208,12 +209,17 @@ static void smp_call_many(smp_call_func_t fn, void *info, bool wait, bool self)
 
 void smp_call_function(smp_call_func_t fn, void *info, bool wait)
 {
-	smp_call_many(fn, info, wait, false);
+	smp_call_many(NULL, fn, info, wait, false);
+}
+
+void smp_call_function_cond(smp_call_cond_t cond, smp_call_func_t fn, void *info, bool wait)
+{
+	smp_call_many(cond, fn, info, wait, false);
 }
 
 void on_each_cpu(smp_call_func_t fn, void *info, bool wait)
 {
-	smp_call_many(fn, info, wait, true);
+	smp_call_many(NULL, fn, info, wait, true);
 }
 
 /* ---- thread-context work on a secondary */

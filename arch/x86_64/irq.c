@@ -29,6 +29,7 @@
 #include <asm/io.h>
 #include <asm/ptrace.h>
 #include <asm/percpu.h>
+#include <asm/tlbflush.h>
 #include "arch/x86_64/irq.h"
 
 #define PIC1_CMD 0x20
@@ -197,10 +198,13 @@ int x86_irq_request_named(u32 gsi, bool level, bool active_low, irq_handler_t fn
 	return 0;
 }
 
+/* Interrupt entry, interrupts off.  First the TLB flush an idle CPU may owe
+ * (tlb_defer.c): no handler may see a mapping a deferred flush changed. */
 void x86_irq(struct pt_regs *regs)
 {
 	u64 v = regs->vector;
 
+	x86_tlb_idle_exit();
 	if (v == X86_SPURIOUS_VECTOR || (v >= PIC_VECTOR_BASE && v < IRQ_VECTOR_BASE)) {
 		this_cpu()->spurious++;     /* no EOI for these */
 		return;

@@ -36,6 +36,7 @@
 #include <asm/boot.h>
 #include <asm/percpu.h>
 #include <asm/trampoline.h>
+#include <asm/tlbflush.h>
 #include "arch/x86_64/irq.h"
 
 #define MADT_LAPIC            0
@@ -240,10 +241,14 @@ void arch_send_ipi(unsigned int cpu)
 /* Called with interrupts off after the caller found nothing to do: STI
  * enables interrupts only after the next instruction, so an IPI that
  * arrived after the check stays pending until HLT and then ends it
- * (no lost wakeup).  Returns with interrupts on. */
+ * (no lost wakeup).  While halted the CPU is IDLE for the shootdown
+ * (tlb_defer.c: no IPI, a full flush owed on wake, taken by the interrupt
+ * entry that wakes it, or here).  Returns with interrupts on. */
 void arch_cpu_idle(void)
 {
+	x86_tlb_idle_enter();
 	asm volatile("sti; hlt" : : : "memory");
+	x86_tlb_idle_exit();
 }
 
 void arch_cpuinfo_show(struct seq *s, unsigned int cpu)

@@ -8,13 +8,16 @@
  *   num_online_cpus() > 1:
  *     spin_assert_none_irqsave()
  *     NR_TLB_REMOTE_FLUSH++  (once)
- *     smp_call_function(tlb_remote, {range | all | batch}, wait)
- *       queue + IPI  ------------------>  tlb_remote() in IRQ context:
+ *     smp_call_function_cond(tlb_remote_needs_ipi, tlb_remote, {range | all | batch}, wait)
+ *       halted in arch_cpu_idle? ------->  idle: no IPI, NR_TLB_REMOTE_FLUSH_DEFERRED++;
+ *                                           a full flush first thing on waking
+ *                                           (tlb_defer.c, NR_TLB_REMOTE_FLUSH_ON_WAKE)
+ *       else queue + IPI  -------------->  tlb_remote() in IRQ context:
  *                                           the same INVLPGs / full flush
  *                                           NR_TLB_REMOTE_FLUSH_RECEIVED++
  *       <------------------ ack ---------   (the call returns)
- *   returns: no CPU translates the old PTEs any more; only now may the
- *   caller free the old frames (HVO).
+ *   returns: no CPU translates the old PTEs any more, or can before it has
+ *   flushed; only now may the caller free the old frames (HVO).
  *
  *   flush_tlb_kernel_range([start, end)):
  *     pages <= TLB_FLUSH_ALL_THRESHOLD  INVLPG each   NR_TLB_LOCAL_FLUSH_ONE per page
@@ -27,7 +30,8 @@
  *   batch's get(), which stays valid because the sender waits).
  *
  * The local-flush counters count the sender's work only; a receiver counts
- * NR_TLB_REMOTE_FLUSH_RECEIVED, as Linux.  Waiting for the acks with an
+ * NR_TLB_REMOTE_FLUSH_RECEIVED, as Linux; per shootdown, received +
+ * deferred = the other online CPUs.  Waiting for the acks with an
  * irqsave lock held could deadlock (a target spinning on that lock with
  * interrupts off never takes the IPI): spin_assert_none_irqsave() checks it
  * in the lock-debug build.  Kernel mappings are global (G bit), so a CR3
@@ -47,7 +51,7 @@ struct tlb_shootdown {
 	const struct pte_batch *batch;   /* non-NULL: INVLPG each entry's va */
 };
 
-static void tlb_local_all(void)
+void x86_tlb_local_all(void)
 {
 	unsigned long cr4 = read_cr4();
 
@@ -82,19 +86,29 @@ static void tlb_remote(void *info)
 	else if (sd->pages)
 		tlb_local_range(sd->start, sd->pages);
 	else
-		tlb_local_all();
+		x86_tlb_local_all();
 	count_vm_event(NR_TLB_REMOTE_FLUSH_RECEIVED);
 }
 
-/* Sender, after its local flush: every other online CPU does *sd and
- * acknowledges before this returns.  Nothing with one CPU online. */
+/* Which CPUs get the IPI: not an idle one that now owes a flush on wake. */
+static bool tlb_remote_needs_ipi(unsigned int cpu, void *info)
+{
+	if (!x86_tlb_defer(cpu))
+		return true;
+	count_vm_event(NR_TLB_REMOTE_FLUSH_DEFERRED);
+	return false;
+}
+
+/* Sender, after its local flush: every other online CPU either does *sd
+ * and acknowledges before this returns, or is idle and flushes everything
+ * before it runs anything else (tlb_defer.c).  Nothing with one CPU online. */
 static void tlb_shootdown(const struct tlb_shootdown *sd)
 {
 	if (num_online_cpus() <= 1)
 		return;
 	spin_assert_none_irqsave("TLB shootdown");
 	count_vm_event(NR_TLB_REMOTE_FLUSH);
-	smp_call_function(tlb_remote, (void *)sd, true);
+	smp_call_function_cond(tlb_remote_needs_ipi, tlb_remote, (void *)sd, true);
 }
 
 void flush_tlb_kernel_range(unsigned long start, unsigned long end)
@@ -114,7 +128,7 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 
 void flush_tlb_all(void)
 {
-	tlb_local_all();
+	x86_tlb_local_all();
 	count_vm_event(NR_TLB_LOCAL_FLUSH_ALL);
 	tlb_shootdown(&(struct tlb_shootdown){ .pages = 0 });
 }

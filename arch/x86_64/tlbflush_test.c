@@ -25,6 +25,7 @@
  * check nothing.  Scratch tables and frames are this file's bss. */
 #include <pagoda/kernel.h>
 #include <pagoda/arch.h>
+#include <pagoda/irq.h>
 #include <pagoda/selftest.h>
 #include <pagoda/smp.h>
 #include <pagoda/time.h>
@@ -50,9 +51,11 @@ static int shoot_tables_used;
 /* The reader's side of the protocol: phase 2k: CPU 0's turn; 2k+1: read k done. */
 static struct {
 	unsigned long n;
+	bool idle;                   /* the reader halts between reads (else spins) */
 	volatile int phase;
 	volatile bool abort;
 	unsigned long a[3], b[3];    /* pages that read frame A's / B's word, read k */
+	unsigned long irq_b;         /* idle: B's read by the waking IPI's handler */
 } shoot;
 
 static phys_addr_t shoot_table_alloc(void)
@@ -80,12 +83,63 @@ static bool shoot_wait(int phase)
 	return !shoot.abort;
 }
 
+/* The reader's wait for phase: spinning (busy: a shootdown must send it
+ * the IPI), or halted in arch_cpu_idle() (idle: the shootdown defers),
+ * woken by CPU 0's cross call after each phase change. */
+static bool shoot_reader_wait(int phase)
+{
+	u64 t0 = arch_cycles(), limit = arch_cycles_per_sec() / 1000 * SHOOT_WAIT_MS;
+
+	if (!shoot.idle)
+		return shoot_wait(phase);
+	for (;;) {
+		arch_irq_disable();
+		if (shoot.phase >= phase || shoot.abort || arch_cycles() - t0 > limit) {
+			arch_irq_enable();
+			return shoot.phase >= phase && !shoot.abort;
+		}
+		arch_cpu_idle();                /* enables interrupts with the wait */
+	}
+}
+
+static void shoot_nop(void *info) { (void)info; }
+
+/* The cross call that wakes an idle reader for its last read: the pages
+ * read in IRQ context, so the deferred flush must come before handlers. */
+static void shoot_irq_read(void *info)
+{
+	for (unsigned long i = 0; i < shoot.n; i++)
+		shoot.irq_b += shoot_read(i) == SHOOT_WORD_B;
+}
+
+/* CPU 0: move the phase on; an idle reader is woken by the cross call fn. */
+static void shoot_set_phase(unsigned int cpu, int phase, smp_call_func_t fn)
+{
+	shoot.phase = phase;
+	if (shoot.idle)
+		smp_call_function_single(cpu, fn, NULL, false);
+}
+
+/* CPU 0: wait until the reader is halted in arch_cpu_idle() (its state word
+ * IDLE), so the next shootdown finds it idle.  False after SHOOT_WAIT_MS. */
+static bool shoot_wait_halted(unsigned int cpu)
+{
+	u64 t0 = arch_cycles(), limit = arch_cycles_per_sec() / 1000 * SHOOT_WAIT_MS;
+
+	while (!x86_tlb_idle(cpu))
+		if (arch_cycles() - t0 > limit)
+			return false;
+		else
+			cpu_relax();
+	return true;
+}
+
 /* Reader (thread context on CPU r, interrupts on): three reads of pages
  * [0, n), each after CPU 0 moved the phase on. */
 static void shoot_reader(struct cpu_work *w)
 {
 	for (int k = 0; k < 3; k++) {
-		if (!shoot_wait(2 * k))
+		if (!shoot_reader_wait(2 * k))
 			break;
 		for (unsigned long i = 0; i < shoot.n; i++) {
 			u64 v = shoot_read(i);
@@ -153,30 +207,51 @@ static void shoot_do(enum shoot_op op, unsigned long n)
 	}
 }
 
-/* Counters an operation moves, as deltas. */
-struct shoot_counts { u64 remote, received, one, all; };
+/* Counters an operation moves, as deltas: all CPUs', and the reader's
+ * (r_) IPI-driven and on-wake flushes. */
+struct shoot_counts { u64 remote, received, deferred, one, all, r_received, r_wake; };
 
-static struct shoot_counts shoot_counts_now(void)
+static u64 shoot_ev_cpu(unsigned int cpu, enum vm_event_item i)
+{
+	return __atomic_load_n(&vm_event_cpu[cpu].ev[i], __ATOMIC_RELAXED);
+}
+
+static struct shoot_counts shoot_counts_now(unsigned int cpu)
 {
 	return (struct shoot_counts){
 		shoot_ev(NR_TLB_REMOTE_FLUSH), shoot_ev(NR_TLB_REMOTE_FLUSH_RECEIVED),
-		shoot_ev(NR_TLB_LOCAL_FLUSH_ONE), shoot_ev(NR_TLB_LOCAL_FLUSH_ALL) };
+		shoot_ev(NR_TLB_REMOTE_FLUSH_DEFERRED),
+		shoot_ev(NR_TLB_LOCAL_FLUSH_ONE), shoot_ev(NR_TLB_LOCAL_FLUSH_ALL),
+		shoot_ev_cpu(cpu, NR_TLB_REMOTE_FLUSH_RECEIVED),
+		shoot_ev_cpu(cpu, NR_TLB_REMOTE_FLUSH_ON_WAKE) };
 }
 
-/* The protocol of the header with a reader on cpu: map, read A, retarget
- * with a local flush only, read, op, read; *d = op's counter deltas.
- * False if the mapping failed or the reader did not keep up. */
-static bool shoot_run(unsigned int cpu, enum shoot_op op, unsigned long n, struct shoot_counts *d)
+static struct shoot_counts shoot_counts_delta(struct shoot_counts a, struct shoot_counts b)
+{
+	return (struct shoot_counts){ b.remote - a.remote, b.received - a.received,
+				      b.deferred - a.deferred, b.one - a.one, b.all - a.all,
+				      b.r_received - a.r_received, b.r_wake - a.r_wake };
+}
+
+/* The protocol of the header with a reader on cpu (spinning, or halted
+ * between reads if idle): map, read A, retarget with a local flush only,
+ * read, op, read; *d = the counter deltas from op to the last read;
+ * *pending = the reader owed a deferred flush right after op.  False if
+ * the mapping failed or the reader did not keep up. */
+static bool shoot_run(unsigned int cpu, enum shoot_op op, unsigned long n, bool idle,
+		      struct shoot_counts *d, bool *pending)
 {
 	struct cpu_work w = { .fn = shoot_reader };
-	struct shoot_counts c0, c1;
+	struct shoot_counts c0;
 	bool ok;
 
 	shoot.n = n;
+	shoot.idle = idle;
 	shoot.phase = 0;
 	shoot.abort = false;
 	for (int k = 0; k < 3; k++)
 		shoot.a[k] = shoot.b[k] = 0;
+	shoot.irq_b = 0;
 	if (!shoot_map(n))
 		return false;
 	if (smp_run_on(cpu, &w)) {
@@ -186,19 +261,22 @@ static bool shoot_run(unsigned int cpu, enum shoot_op op, unsigned long n, struc
 	ok = shoot_wait(1);
 	if (ok) {
 		shoot_retarget_local(n);
-		shoot.phase = 2;
+		shoot_set_phase(cpu, 2, shoot_nop);
 		ok = shoot_wait(3);
 	}
+	if (ok && idle)
+		ok = shoot_wait_halted(cpu);
 	if (ok) {
-		c0 = shoot_counts_now();
+		c0 = shoot_counts_now(cpu);
 		shoot_do(op, n);
-		c1 = shoot_counts_now();
-		*d = (struct shoot_counts){ c1.remote - c0.remote, c1.received - c0.received,
-					    c1.one - c0.one, c1.all - c0.all };
-		shoot.phase = 4;
+		*pending = x86_tlb_flush_pending(cpu);
+		shoot_set_phase(cpu, 4, shoot_irq_read);
 		ok = shoot_wait(5);
+		*d = shoot_counts_delta(c0, shoot_counts_now(cpu));
 	}
 	shoot.abort = !ok;
+	if (!ok && idle)
+		smp_call_function_single(cpu, shoot_nop, NULL, false);
 	smp_work_wait(&w);
 	shoot_unmap(n);
 	return ok;
@@ -213,53 +291,71 @@ static unsigned int shoot_reader_cpu(void)
 }
 
 /* One test: op on n pages, a stale read before it (at least one page),
- * every page fresh after it, exactly one shootdown; the sender's local
- * counters move by one/all. */
-static void shoot_test(bool *__st_failed, enum shoot_op op, unsigned long n, u64 one, u64 all)
+ * every page fresh after it, exactly one shootdown (each other CPU either
+ * flushed by IPI or deferred); the sender's local counters move by
+ * one/all.  A spinning reader must have taken the IPI; an idle one (with
+ * deferral on) none, and must have flushed on waking instead. */
+static void shoot_test(bool *__st_failed, enum shoot_op op, unsigned long n, u64 one, u64 all,
+		       bool idle)
 {
 	unsigned int cpu = shoot_reader_cpu();
 	struct shoot_counts d = { 0 };
+	bool pending = false, defer = idle && x86_tlb_defer_enabled;
 
 	if (cpu == smp_processor_id()) {
 		printk("# %s: one CPU online, no other TLB to shoot down: nothing checked\n",
 		       shoot_op_name[op]);
 		return;
 	}
-	EXPECT(shoot_run(cpu, op, n, &d));
-	printk("# %s, %lu pages: CPU %u read A on %lu, still A on %lu without a shootdown, "
-	       "B on %lu after it; remote flushes +%lu, received +%lu\n", shoot_op_name[op], n,
-	       cpu, shoot.a[0], shoot.a[1], shoot.b[2], (unsigned long)d.remote,
-	       (unsigned long)d.received);
+	EXPECT(shoot_run(cpu, op, n, idle, &d, &pending));
+	printk("# %s, %lu pages, %s reader: CPU %u read A on %lu, still A on %lu without a "
+	       "shootdown, B on %lu after it%s; remote flushes +%lu; CPU %u: %lu by IPI, "
+	       "%lu on wake; other CPUs: %lu by IPI or deferred\n", shoot_op_name[op], n,
+	       idle ? "idle" : "busy", cpu, shoot.a[0], shoot.a[1], shoot.b[2],
+	       !idle ? "" : shoot.irq_b == n ? " (and in the waking IPI)" : " (not in the waking IPI)",
+	       (unsigned long)d.remote, cpu, (unsigned long)d.r_received,
+	       (unsigned long)d.r_wake,
+	       (unsigned long)(d.received + d.deferred - (d.r_received + pending)));
 	EXPECT(shoot.a[0] == n);
 	EXPECT(shoot.a[1] >= 1 && shoot.a[1] + shoot.b[1] == n);        /* stale */
 	EXPECT(shoot.b[2] == n);                                         /* shot down */
+	EXPECT(!idle || shoot.irq_b == n);              /* flushed before the handler */
 	EXPECT(d.remote == 1);
-	EXPECT(d.received == num_online_cpus() - 1);
+	EXPECT(d.received + d.deferred == num_online_cpus() - 1);
+	EXPECT(d.r_received == !defer && pending == defer && d.r_wake == defer);
 	EXPECT(d.one == one && d.all == all);
 }
 
 /* A 3-page range (INVLPG each, on every CPU). */
 SELFTEST(x86_shootdown_range)
 {
-	shoot_test(__st_failed, SHOOT_RANGE, 3, 3, 0);
+	shoot_test(__st_failed, SHOOT_RANGE, 3, 3, 0, false);
 }
 
 /* An HVO-sized batch of 8 entries (INVLPG each, remote side through the
  * batch's get()). */
 SELFTEST(x86_shootdown_batch)
 {
-	shoot_test(__st_failed, SHOOT_BATCH, 8, 8, 0);
+	shoot_test(__st_failed, SHOOT_BATCH, 8, 8, 0, false);
 }
 
 /* A batch of 64 > TLB_FLUSH_ALL_THRESHOLD: one full flush everywhere. */
 SELFTEST(x86_shootdown_batch_all)
 {
-	shoot_test(__st_failed, SHOOT_BATCH, SHOOT_MAX_PAGES, 0, 1);
+	shoot_test(__st_failed, SHOOT_BATCH, SHOOT_MAX_PAGES, 0, 1, false);
 }
 
 SELFTEST(x86_shootdown_all)
 {
-	shoot_test(__st_failed, SHOOT_ALL, 2, 0, 1);
+	shoot_test(__st_failed, SHOOT_ALL, 2, 0, 1, false);
+}
+
+/* The reader halted between its reads: the HVO-sized batch finds it idle,
+ * sends it no IPI (its flush is deferred), and the reader, woken by a
+ * cross call, flushes before it reads: B on every page. */
+SELFTEST(x86_shootdown_idle)
+{
+	shoot_test(__st_failed, SHOOT_BATCH, 8, 8, 0, true);
 }
 
 #define TLB_BENCH_ROUNDS 7

@@ -29,6 +29,7 @@
 #include <asm/ptrace.h>
 #include <asm/extable.h>
 #include <asm/percpu.h>
+#include <asm/tlbflush.h>
 
 static const char *const exc_names[32] = {
 	[0] = "#DE divide error",          [1] = "#DB debug",
@@ -117,9 +118,11 @@ static void exc_report(const struct pt_regs *r)
 	printk("R13: %016lx R14: %016lx R15: %016lx\n", r->r13, r->r14, r->r15);
 }
 
-/* Called by vectors.S with interrupts off. */
+/* Called by vectors.S with interrupts off.  An NMI (or #MC) can end an
+ * idle CPU's hlt: the deferred TLB flush comes first (tlb_defer.c). */
 void x86_exception(struct pt_regs *regs)
 {
+	x86_tlb_idle_exit();
 	if ((regs->vector == 14 || regs->vector == 13) && extable_fixup(regs))
 		return;
 	if (++this_cpu()->exc_depth > 1) {

@@ -78,6 +78,12 @@ int smp_call_function_single(unsigned int cpu, smp_call_func_t fn, void *info, b
 void smp_call_function(smp_call_func_t fn, void *info, bool wait);
 /* The same on every online CPU, this one included. */
 void on_each_cpu(smp_call_func_t fn, void *info, bool wait);
+/* smp_call_function() on the other online CPUs for which cond(cpu, info)
+ * is true, asked once per CPU in CPU order before its call is queued
+ * (Linux's on_each_cpu_cond_mask without this CPU).  The x86_64 shootdown
+ * skips idle CPUs that will flush when they wake (arch/x86_64/tlb_defer.c). */
+typedef bool (*smp_call_cond_t)(unsigned int cpu, void *info);
+void smp_call_function_cond(smp_call_cond_t cond, smp_call_func_t fn, void *info, bool wait);
 
 /* Thread-context work on another CPU (selftests, benchmarks): runs in that
  * CPU's idle loop with interrupts enabled, so it can be long and can take
