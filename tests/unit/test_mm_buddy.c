@@ -70,6 +70,17 @@ static void buddy_bad_frees(void)
 		"a misaligned pfn alone panics: %s", host_panic_msg);
 	host_ok(HOST_EXPECT_PANIC(free_pages(pfn_to_page(section_nr_to_pfn(sparse_max_section())), 0)) &&
 		strstr(host_panic_msg, "bad free"), "a pfn without a struct page alone panics: %s", host_panic_msg);
+	/* split_page()'s precondition, each clause alone */
+	q->refcount = 2;
+	host_ok(HOST_EXPECT_PANIC(split_page(q, 2)) && strstr(host_panic_msg, "refcount 2"),
+		"split_page of a page with refcount 2 alone panics: %s", host_panic_msg);
+	q->refcount = 1;
+	host_ok(HOST_EXPECT_PANIC(split_page(q, 1)) && strstr(host_panic_msg, "order 2/1"),
+		"split_page with the wrong order alone panics: %s", host_panic_msg);
+	p->refcount = 1;
+	host_ok(page_test_flag(p, PG_buddy) && HOST_EXPECT_PANIC(split_page(p, p->order)),
+		"split_page of a free block alone panics: %s", host_panic_msg);
+	p->refcount = 0;
 	free_pages(q, 2);
 }
 

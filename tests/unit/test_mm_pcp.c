@@ -331,6 +331,16 @@ static void pcp_planted(void)
 	pcp_drain(1, ZONE_NORMAL);
 	host_ok(pcp->count == 0 && !page_test_flag(p, PG_pcp) && host_ipis_sent == 0,
 		"CPU 3 drained CPU 1's list, no IPI");
+	/* nr_free_pages() (MemFree, every exact-accounting check) counts the
+	 * list pages: it drains them first */
+	host_smp_switch(2);
+	free_pages(alloc_pages(0, ZONE_NORMAL), 0);
+	{
+		unsigned long lists = nr_free_pcp(), want = nr_free_pages_locked() + lists;
+
+		host_ok(lists > 0 && nr_free_pages() == want && nr_free_pcp() == 0,
+			"nr_free_pages() = free lists + %lu list pages, drained", lists);
+	}
 }
 
 /* One CPU: the lists stay off, every order-0 page goes straight back. */
