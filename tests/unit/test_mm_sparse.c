@@ -129,6 +129,17 @@ static void sparse_root_round_trip(void)
 	host_ok(sparse_section(nr) == NULL && nr_free_pages() == free0,
 		"remove of the last: root page freed and forgotten");
 	host_ok(sparse_max_section() == max0, "max section hint back to %lu (%lu)", max0, sparse_max_section());
+	/* the first section of a root counts like any other */
+	ms = sparse_section_alloc(3 * SECTIONS_PER_ROOT);
+	sparse_section_alloc(nr);
+	ms->state = SECTION_PRESENT;
+	sparse_section_remove(nr);
+	host_ok(sparse_section(3 * SECTIONS_PER_ROOT) == ms && nr_free_pages() == free0 - 1,
+		"remove while the root's section 0 is present: the root stays");
+	ms->state = 0;
+	sparse_section_remove(3 * SECTIONS_PER_ROOT);
+	host_ok(sparse_section(nr) == NULL && nr_free_pages() == free0 && sparse_max_section() == max0,
+		"then its remove frees the root");
 	host_ok(sparse_section_alloc(NR_MEM_SECTIONS) == NULL, "section beyond NR_MEM_SECTIONS refused");
 }
 

@@ -12,6 +12,7 @@
 #include "mm/vmstat.h"
 #include "mm/mm_internal.h"
 #include "mm/memblock.h"
+#include "mm/memory_hotplug.h"
 
 static void vmemmap_backing(void)
 {
@@ -132,6 +133,29 @@ static void vmemmap_boot_fragmented(void)
 		"every unreserved page of RAM is free (%lu)", free_pages_seen);
 }
 
+/* Only single pages left for the last frames (3 reserved pages cut the
+ * free low 2 MiB to 508 pages; 30 isolated pages above the kernel): the
+ * refill halves down to one page and the boot completes, every frame
+ * charged. */
+static void vmemmap_boot_single_pages(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	int n = 0, r = 0;
+
+	o.map[n++] = (struct boot_mem_range){ 0, 4 * SZ_1M, BOOT_MEM_USABLE };   /* kernel at 2M-4M */
+	o.map[n++] = (struct boot_mem_range){ 4 * SZ_1M, 31 * PAGE_SIZE, BOOT_MEM_USABLE };
+	for (int i = 0; i < 14; i++)
+		o.map[n++] = (struct boot_mem_range){ 5 * SZ_1M + (u64)i * 2 * PAGE_SIZE, PAGE_SIZE, BOOT_MEM_USABLE };
+	o.nr_map = n;
+	o.reserved[r++] = (struct boot_mem_range){ PAGE_SIZE, 3 * PAGE_SIZE, BOOT_MEM_RESERVED };
+	for (int j = 1; j < 31; j += 2)                        /* pages 0, 2, .., 30 of the 31 stay single */
+		o.reserved[r++] = (struct boot_mem_range){ 4 * SZ_1M + (u64)j * PAGE_SIZE, PAGE_SIZE, BOOT_MEM_RESERVED };
+	o.nr_reserved = r;
+	host_mm_boot(6 * SZ_1M, &o);
+	host_ok(node_stat(NR_MEMMAP_BOOT_PAGES) == 512 && vmemmap_frame(0, 511) != 0,
+		"booted: 512 memmap frames, the last ones single pages (%ld)", node_stat(NR_MEMMAP_BOOT_PAGES));
+}
+
 /* Too little RAM for one section's memmap: the boot panics and says so. */
 static void vmemmap_boot_no_room(void)
 {
@@ -236,15 +260,35 @@ static void vmemmap_runtime(void)
 	host_ok(!host_probe_read((unsigned long)pfn_to_page(section_nr_to_pfn(nr))), "and unmaps them");
 }
 
+/* vmemmap_unmap_section() leaves the flush to its caller: a hot-remove of
+ * one block (memmap on memory, never onlined) flushes exactly once, in
+ * mhp_remove_sections() after every section is unmapped. */
+static void vmemmap_unmap_no_flush(void)
+{
+	struct host_mm_opts o = { .quiet = true, .cmdline = "mem=128M" };
+	u64 f0;
+
+	host_mm_boot(512 * SZ_1M, &o);
+	memory_blocks_init();
+	host_ok(add_memory(2 * SZ_128M, SZ_128M) == 0, "block 2 added");
+	f0 = vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) + vm_event_read(NR_TLB_LOCAL_FLUSH_ONE);
+	host_ok(remove_memory(2 * SZ_128M, SZ_128M) == 0, "and removed");
+	host_ok(vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) + vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) == f0 + 1,
+		"one TLB flush for the remove (%llu)",
+		(unsigned long long)(vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) + vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) - f0));
+}
+
 int main(void)
 {
 	host_tap_init();
 	host_scenario("backing", vmemmap_backing);
 	host_scenario("boot block", vmemmap_boot_block);
 	host_scenario("boot fragmented", vmemmap_boot_fragmented);
+	host_scenario("boot single pages", vmemmap_boot_single_pages);
 	host_scenario("boot no room", vmemmap_boot_no_room);
 	host_scenario("walker", vmemmap_walker);
 	host_scenario("remap ro", vmemmap_remap_ro);
 	host_scenario("runtime", vmemmap_runtime);
+	host_scenario("unmap without a flush", vmemmap_unmap_no_flush);
 	return host_tap_done();
 }
