@@ -6,14 +6,21 @@
     copy: every source the tests link compiled once to objects (ASan+UBSan)
     for each file F, MUTATE_N mutants sampled from every site (seeded):
         one mutation -> recompile F only -> relink the tests that link F
-        -> run them fastest first, stop at the first failure
-           killed      a test failed, crashed or timed out
+        -> run them, the likeliest killer first (kills so far in this
+           file per second of run time; at first the fastest), the
+           slowest alongside from the start; stop at the first failure
+           killed      a test failed, crashed or timed out (3 x its
+                       baseline time + 10 s)
            survived    every test passed (MUTATE_BOOT=1: and the boot tests)
            uncompiled  the mutant did not compile or link (not in the score)
            equivalent  the mutant's .text is byte-identical to the original
                        (e.g. a change the compiler folds away; not in score)
     score = killed / (killed + survived), per file; survivors listed as
-    file:line: mutation; the report goes to MUTATE_REPORT.
+    file:line: mutation, with the mutated line (line numbers move, the
+    text identifies a survivor); the report goes to --report.
+    --list prints the sample without running it; --only FILE:LINE[,...]
+    runs every site on those lines instead of the sample (to watch a new
+    test kill a mutant).
 
 Operators (one at a time, on code outside comments, strings, #lines and
 SELFTEST/BENCH bodies):
@@ -25,8 +32,8 @@ SELFTEST/BENCH bodies):
     stmt    drop a one-line statement (expression, call, assignment)
 """
 import argparse
+import hashlib
 import os
-import random
 import re
 import shutil
 import subprocess
@@ -273,12 +280,21 @@ def text_section(tree, obj):
         return f.read()
 
 
-def run_tests(tree, tests, base, c):
-    """Link and run tests (fastest first) until one fails.  The slowest runs
+def test_timeout(base):
+    """A mutant that makes a test loop costs this much: 3 x the baseline
+    (measured at setup, under the same load) + 10 s."""
+    return 10 + 3 * base
+
+
+def run_tests(tree, tests, base, c, kills):
+    """Link and run tests until one fails.  The slowest (tests[-1]) runs
     alongside the others from the start (2 cores): a survivor costs about
-    the slowest test's time, a kill stops it."""
+    the slowest test's time, a kill stops it.  The others run in the order
+    of kills so far per second (kills[t] + 0.1) / (base[t] + 0.3 s of link):
+    the test that killed most of this file's mutants cheaply goes first."""
     slow, bg = tests[-1], None
-    for t in [slow] + tests[:-1]:
+    rest = sorted(tests[:-1], key=lambda t: -(kills.get(t, 0) + 0.1) / (base[t] + 0.3))
+    for t in [slow] + rest:
         lr, _ = tree.link(t)
         if lr.returncode:
             if bg:
@@ -287,34 +303,61 @@ def run_tests(tree, tests, base, c):
         if t == slow and len(tests) > 1:
             bg = tree.start(t)
             continue
-        res = tree.run(t, 60 + 5 * base[t])
+        res = tree.run(t, test_timeout(base[t]))
         if res != 'pass':
             if bg:
                 tree.stop(bg)
             c['timeout'] += res == 'timeout'
+            kills[t] = kills.get(t, 0) + 1
             return 'killed', t + (' (timeout)' if res == 'timeout' else '')
-    res = tree.verdict(bg, 60 + 5 * base[slow]) if bg else 'pass'
+    res = tree.verdict(bg, test_timeout(base[slow])) if bg else 'pass'
     if res != 'pass':
         c['timeout'] += res == 'timeout'
+        kills[slow] = kills.get(slow, 0) + 1
         return 'killed', slow + (' (timeout)' if res == 'timeout' else '')
     return 'survived', ''
 
 
 def boot_check(tree, boot_tests, arch):
-    """Survivor of the host tests: rebuild the image, run the mm boot tests."""
-    r = tree.sh(['make', '-s', 'ARCH=' + arch, 'image'], timeout=900)
+    """Survivor of the host tests (or the unmutated tree at setup): rebuild
+    the image, run the mm boot tests, two QEMUs at a time."""
+    r = tree.sh(['make', '-s', 'ARCH=' + arch, 'image'], timeout=1800)
     if r.returncode:
         return 'uncompiled'
-    for t in boot_tests:
-        name = os.path.basename(t)[:-5]
-        try:
-            r = tree.sh(['python3', 'tools/harness.py', '-k', name, '--arch', arch, '--firmware',
-                         'bios' if arch == 'x86_64' else 'uefi', t], timeout=900)
-        except subprocess.TimeoutExpired:
-            return 'killed'
-        if r.returncode:
-            return 'killed'
-    return 'survived'
+    try:
+        r = tree.sh(['python3', 'tools/harness.py', '-j', '2', '--arch', arch, '--firmware',
+                     'bios' if arch == 'x86_64' else 'uefi'] + boot_tests, timeout=1800)
+    except subprocess.TimeoutExpired:
+        return 'killed'
+    return 'killed' if r.returncode else 'survived'
+
+
+def mutated_line(src, m):
+    """The source line of mutant m with the mutation applied, trimmed."""
+    a, b, new = m[0], m[1], m[2]
+    ls, le = src.rfind('\n', 0, a) + 1, src.find('\n', a)
+    return ' '.join((src[ls:a] + new + src[b:le if le >= 0 else len(src)]).split())
+
+
+def choose(src, f, args, only):
+    """The mutants of file f: a seeded sample of MUTATE_N sites, or with
+    --only every site on the lines named."""
+    all_sites = sites(src)
+    if only:
+        return sorted(m for m in all_sites if line_of(src, m[0]) in only.get(f, ()))
+    return sorted(sorted(all_sites, key=lambda m: site_key(src, f, m, args.seed))[:args.n])
+
+
+def site_key(src, f, m, seed):
+    """Sampling key of site m: a hash of the seed, the file and the site's
+    own text (its line, where in the line, the mutation), not of its index:
+    the sample is the MUTATE_N smallest keys, so an edit elsewhere in the
+    file leaves the sites it did not touch in or out of the sample as they
+    were (a survivor stays sampled until it is killed or its line changes)."""
+    a, b, new = m[0], m[1], m[2]
+    ls, le = src.rfind('\n', 0, a) + 1, src.find('\n', a)
+    text = '%d|%s|%s|%d|%s|%s' % (seed, f, ' '.join(src[ls:le].split()), a - ls, src[a:b], new)
+    return hashlib.sha1(text.encode()).hexdigest()
 
 
 def main():
@@ -322,16 +365,29 @@ def main():
     ap.add_argument('--files', default='mm/buddy.c mm/sparse.c mm/sparse_vmemmap.c mm/memory_hotplug.c '
                     'mm/hugetlb_vmemmap.c')
     ap.add_argument('-n', type=int, default=50, help='mutants per file')
-    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--seed', type=int, default=7)
     ap.add_argument('--boot', type=int, default=0, help='1: survivors also run the mm boot tests')
     ap.add_argument('--boot-tests', default='tests/boot/mm.test tests/boot/hotplug-hand.test tests/boot/hvo.test')
     ap.add_argument('--arch', default='x86_64')
     ap.add_argument('--report', default=os.path.join(ROOT, 'build', 'mutate', 'report.txt'))
     ap.add_argument('--jobs', type=int, default=2, help='parallel compiles while setting up')
     ap.add_argument('--keep', action='store_true', help='keep the private copy')
+    ap.add_argument('--list', action='store_true', help='print the sampled mutants of HEAD and exit')
+    ap.add_argument('--only', default='', help='FILE:LINE[,FILE:LINE...]: every site on those lines, no sampling')
     args = ap.parse_args()
+    only = {}
+    for spec in filter(None, args.only.split(',')):
+        f, _, ln = spec.rpartition(':')
+        only.setdefault(f, set()).add(int(ln))
 
-    files = args.files.split()
+    files = [f for f in args.files.split() if not only or f in only]
+    if args.list:
+        for f in files:
+            src = subprocess.run(['git', '-C', ROOT, 'show', 'HEAD:' + f], stdout=subprocess.PIPE,
+                                 universal_newlines=True, check=True).stdout
+            for m in choose(src, f, args, only):
+                print('%s:%d [%s] %s: %s' % (f, line_of(src, m[0]), m[3], m[4], mutated_line(src, m)))
+        return
     work = tempfile.mkdtemp(prefix='pagoda-mutate-')
     tree = Tree(ROOT, work, None)
     t0 = time.time()
@@ -354,6 +410,11 @@ def main():
         if res != 'pass':
             print('mutate: test_%s fails unmutated: left out' % t, flush=True)
             base.pop(t)
+    if args.boot:
+        bt0 = time.time()
+        if boot_check(tree, args.boot_tests.split(), args.arch) != 'survived':
+            sys.exit('mutate: the boot tests fail unmutated: %s' % args.boot_tests)
+        print('mutate: boot tests unmutated (image build + run) %.0f s' % (time.time() - bt0), flush=True)
     print('mutate: setup %.0f s; baseline (s): %s' % (time.time() - t0, ' '.join(
         '%s=%.1f' % (t, v) for t, v in sorted(base.items(), key=lambda x: x[1]))), flush=True)
 
@@ -366,11 +427,10 @@ def main():
         obj = tree.objpath(f)
         shutil.copy(obj, obj + '.orig')
         orig_text = text_section(tree, obj + '.orig')
-        all_sites = sites(orig)
-        rng = random.Random('%d:%s' % (args.seed, f))
-        chosen = sorted(rng.sample(all_sites, min(args.n, len(all_sites))))
+        chosen = choose(orig, f, args, only)
         tests = sorted((t for t in users[f] if t in base), key=lambda t: base[t])
-        c = dict(killed=0, survived=0, uncompiled=0, equivalent=0, timeout=0, sites=len(all_sites))
+        kills = {}
+        c = dict(killed=0, survived=0, uncompiled=0, equivalent=0, timeout=0, sites=len(sites(orig)))
         ft0 = time.time()
         for i, (a, b, new, kind, desc) in enumerate(chosen):
             line = line_of(orig, a)
@@ -383,15 +443,18 @@ def main():
             elif text_section(tree, obj) == orig_text and orig_text is not None:
                 verdict = 'equivalent'
             else:
-                verdict, by = run_tests(tree, tests, base, c)
+                verdict, by = run_tests(tree, tests, base, c, kills)
                 if verdict == 'survived' and args.boot:
+                    bt0 = time.time()
                     verdict = boot_check(tree, args.boot_tests.split(), args.arch)
+                    c['boot_seconds'] = c.get('boot_seconds', 0) + time.time() - bt0
                     by = 'boot tests' if verdict == 'killed' else by
             c[verdict] += 1
-            print('mutate: %s:%d [%s] %s: %s%s' % (f, line, kind, desc, verdict, ' by ' + by if by else ''),
-                  flush=True)
+            print('mutate: %5.0f s %s:%d [%s] %s: %s%s' % (time.time() - t0, f, line, kind, desc, verdict,
+                                                            ' by ' + by if by else ''), flush=True)
             if verdict == 'survived':
-                survivors.append('%s:%d: [%s] %s' % (f, line, kind, desc))
+                survivors.append('%s:%d: [%s] %s    | %s' % (f, line, kind, desc,
+                                                            mutated_line(orig, (a, b, new))))
             with open(path, 'w') as fh:
                 fh.write(orig)
         shutil.copy(obj + '.orig', obj)
@@ -399,17 +462,19 @@ def main():
         results[f] = c
 
     lines = ['# make mutate: seed %d, %d mutants per file, boot tests %s, %s' % (
-        args.seed, args.n, 'on' if args.boot else 'off', time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())),
-        '%-26s %5s %6s %8s %7s %10s %10s %6s %6s' % ('file', 'sites', 'killed', 'survived', 'score',
-                                                     'uncompiled', 'equivalent', 'tmout', 'sec')]
+        args.seed, args.n, ('on (%s, %s)' % (args.boot_tests, args.arch)) if args.boot else 'off',
+        time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())),
+        '%-26s %5s %6s %8s %7s %10s %10s %6s %6s %6s' % ('file', 'sites', 'killed', 'survived', 'score',
+                                                         'uncompiled', 'equivalent', 'tmout', 'sec', 'boot-s')]
     for f, c in results.items():
         den = c['killed'] + c['survived']
-        lines.append('%-26s %5d %6d %8d %6.1f%% %10d %10d %6d %6.0f' % (
+        lines.append('%-26s %5d %6d %8d %6.1f%% %10d %10d %6d %6.0f %6.0f' % (
             f, c['sites'], c['killed'], c['survived'], 100.0 * c['killed'] / den if den else 0,
-            c['uncompiled'], c['equivalent'], c['timeout'], c['seconds']))
+            c['uncompiled'], c['equivalent'], c['timeout'], c['seconds'], c.get('boot_seconds', 0)))
     lines.append('survivors:')
     lines += ['  ' + s for s in survivors] or ['  none']
-    lines.append('total %.0f s' % (time.time() - t0))
+    lines.append('total %.0f s, load average at the end %s' % (time.time() - t0,
+                                                               ' '.join('%.2f' % x for x in os.getloadavg())))
     text = '\n'.join(lines) + '\n'
     print(text, end='')
     os.makedirs(os.path.dirname(args.report), exist_ok=True)
