@@ -70,6 +70,9 @@ static void buddy_bad_frees(void)
 		"a misaligned pfn alone panics: %s", host_panic_msg);
 	host_ok(HOST_EXPECT_PANIC(free_pages(pfn_to_page(section_nr_to_pfn(sparse_max_section())), 0)) &&
 		strstr(host_panic_msg, "bad free"), "a pfn without a struct page alone panics: %s", host_panic_msg);
+	/* alloc_pages() refuses a bad order and a bad zone, each alone */
+	host_ok(alloc_pages(MAX_ORDER + 1, ZONE_NORMAL) == NULL, "an order above MAX_ORDER alone: NULL");
+	host_ok(alloc_pages(0, NR_ZONES) == NULL, "a zone beyond NR_ZONES alone: NULL");
 	/* split_page()'s precondition, each clause alone */
 	q->refcount = 2;
 	host_ok(HOST_EXPECT_PANIC(split_page(q, 2)) && strstr(host_panic_msg, "refcount 2"),
