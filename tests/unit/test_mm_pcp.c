@@ -343,6 +343,57 @@ static void pcp_planted(void)
 	}
 }
 
+/* The only free pages are two order-0 buddies on CPU 1's list: an order-1
+ * request on CPU 2 finds the zones empty, drains every list (the pair
+ * merges) and its second pass gets the block. */
+static void pcp_alloc_drains(void)
+{
+	static unsigned long pfn[HELD_MAX];
+	static unsigned int ord[HELD_MAX];
+	unsigned long n = 0;
+	struct page *p, *pair = NULL;
+
+	boot();
+	host_smp_switch(0);
+	for (int o = MAX_ORDER; o >= 0; o--)
+		while (n < HELD_MAX && (p = alloc_pages((unsigned int)o, ZONE_NORMAL))) {
+			pfn[n] = page_to_pfn(p);
+			ord[n++] = (unsigned int)o;
+		}
+	host_ok(n < HELD_MAX && nr_free_pages() == 0 && !alloc_pages(0, ZONE_MOVABLE), "every free page taken");
+	for (unsigned long i = 0; i < n; i++)
+		if (ord[i] >= 1 && n + (1UL << ord[i]) <= HELD_MAX) {
+			unsigned int o = ord[i];
+
+			pair = pfn_to_page(pfn[i]);
+			split_page(pair, o);
+			pfn[i] = pfn[--n];
+			ord[i] = ord[n];
+			for (unsigned long k = 2; k < (1UL << o); k++) {     /* the rest stays held */
+				pfn[n] = page_to_pfn(pair) + k;
+				ord[n++] = 0;
+			}
+			break;
+		}
+	host_smp_switch(1);
+	free_pages(pair, 0);
+	free_pages(pair + 1, 0);
+	host_ok(nr_free_pcp() == 2 && nr_free_pages_locked() == 0, "two buddies on CPU 1's list, nothing else free");
+	host_smp_switch(2);
+	p = alloc_pages(1, ZONE_NORMAL);
+	host_ok(p == pair, "order 1 on CPU 2: the lists drained, the merged pair taken (%#lx)",
+		p ? page_to_pfn(p) : 0);
+	if (p)
+		free_pages(p, 1);
+	while (n--)
+		free_pages(pfn_to_page(pfn[n]), ord[n]);
+	{
+		char msg[VM_CHECK_MSG_SIZE];
+
+		host_ok(vm_check_run(msg, sizeof(msg)) == 0, "vm_check: %s", msg[0] ? msg : "ok");
+	}
+}
+
 /* One CPU: the lists stay off, every order-0 page goes straight back. */
 static void pcp_one_cpu(void)
 {
@@ -364,6 +415,7 @@ int main(void)
 	host_tap_init();
 	host_scenario("random interleaved steps", pcp_random);
 	host_scenario("planted corruptions", pcp_planted);
+	host_scenario("alloc drains the lists", pcp_alloc_drains);
 	host_scenario("one CPU", pcp_one_cpu);
 	return host_tap_done();
 }
