@@ -1,4 +1,4 @@
-/* pagoda.crashtest=null|stack|nx: crash on purpose once boot is done, to
+/* pagoda.crashtest=null|stack|nx|smp: crash on purpose once boot is done, to
  * see the fault report and the panic path work (tests/boot/crash*.test).
  *
  *   kind    the fault                      x86_64 report          arm64 report
@@ -8,6 +8,8 @@
  *           page                                                  the guard page
  *   nx      call into a buffer in .bss     #PF, instruction       instruction abort,
  *           (data: never executable)       fetch, protection      permission fault
+ *   smp     panic while other CPUs spin    (no fault: the panic stops the other CPUs,
+ *           or panic (smp_stop_crash.c)     kernel/smp_stop.c)
  *
  * The faults are plain C, so they mean the same on every arch.  Before
  * faulting the kernel prints the function that will fault and its address
@@ -69,6 +71,8 @@ static const struct crashtest crashtests[] = {
 	  (const void *)crashtest_recurse, crashtest_recurse },
 	{ "nx", "call into a data buffer", "crashtest_data",
 	  crashtest_data, crashtest_nx },
+	{ "smp", "panic while the other CPUs run", "crashtest_smp",
+	  (const void *)crashtest_smp, crashtest_smp },
 };
 
 static const struct crashtest *crashtest_armed;
@@ -82,7 +86,7 @@ static int crashtest_param(const char *val)
 			return 0;
 		}
 	}
-	printk("pagoda.crashtest=%s: unknown crash test (null, stack, nx), ignored\n",
+	printk("pagoda.crashtest=%s: unknown crash test (null, stack, nx, smp), ignored\n",
 	       val ? val : "");
 	return -EINVAL;
 }

@@ -21,6 +21,7 @@
 #define GIC_IRQ_PRIO      0xa0            /* every interrupt, below PMR 0xf0 */
 #define GIC_PMR_ALL       0xf0            /* unmask every priority we use */
 #define ARM64_IPI_SGI     0               /* the one Pagoda IPI (smp.c) */
+#define ARM64_STOP_SGI    2               /* panic: stop this CPU (kernel/smp_stop.c) */
 
 /* One GIC version's operations, on the CPU that calls them (SGI and PPI
  * state is per CPU: GICv2 banks it, GICv3 keeps it in each CPU's

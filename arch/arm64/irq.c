@@ -14,7 +14,8 @@
  * Device interrupts (SPIs) are routed to CPU 0 only.  SGI ARM64_IPI_SGI
  * is the SMP IPI: every CPU enables it on its own GIC interface
  * (arm64_irq_cpu_init) and it goes straight to smp_ipi_handler(), counted
- * per CPU (the IPI0 row of /proc/interrupts).  The GIC version (v2 or v3) and
+ * per CPU (the IPI0 row of /proc/interrupts); SGI ARM64_STOP_SGI is the
+ * panic stop (kernel/smp_stop.c), enabled the same way.  The GIC version (v2 or v3) and
  * its addresses come from fwprobe.c (MADT, DTB or QEMU virt constants).
  * An interrupt that fires with no handler is counted in Err and disabled. */
 #include <pagoda/kernel.h>
@@ -127,6 +128,10 @@ void arm64_handle_irq(struct pt_regs *regs)
 
 		if (intid >= GIC_INTID_MAX)
 			break;
+		if (intid == ARM64_STOP_SGI) {
+			gic->eoi(iar);
+			smp_stop_self();
+		}
 		if (intid == ARM64_IPI_SGI) {
 			ipi_count[smp_processor_id() % NR_CPUS]++;
 			smp_ipi_handler();
@@ -175,6 +180,8 @@ static void arm64_ipi_enable(void)
 {
 	gic->configure(ARM64_IPI_SGI, false);
 	gic->set_enabled(ARM64_IPI_SGI, true);
+	gic->configure(ARM64_STOP_SGI, false);
+	gic->set_enabled(ARM64_STOP_SGI, true);
 }
 
 int arm64_irq_cpu_init(void)
@@ -189,6 +196,14 @@ void arch_send_ipi(unsigned int cpu)
 {
 	if (gic && cpu < nr_cpu_ids)
 		gic->send_sgi(cpu, ARM64_IPI_SGI);
+}
+
+/* The panic stop: an SGI, so a CPU spinning with IRQs masked does not take
+ * it (no pseudo-NMI here); smp_send_stop() reports such a CPU. */
+void arch_send_stop(unsigned int cpu)
+{
+	if (gic && cpu < nr_cpu_ids)
+		gic->send_sgi(cpu, ARM64_STOP_SGI);
 }
 
 /* /proc/interrupts as Linux prints it on arm64: a column per CPU (device

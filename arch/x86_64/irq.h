@@ -37,6 +37,7 @@ void apic_eoi(void);
 /* Write the ICR: command lo (vector, delivery mode, level) to APIC dest. */
 void apic_send_icr(u32 dest, u32 lo);
 #define APIC_ICR_FIXED    0x00000
+#define APIC_ICR_NMI      0x00400   /* vector ignored: the CPU takes vector 2 */
 #define APIC_ICR_INIT     0x00500
 #define APIC_ICR_STARTUP  0x00600
 #define APIC_ICR_ASSERT   0x04000

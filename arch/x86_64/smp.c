@@ -238,6 +238,13 @@ void arch_send_ipi(unsigned int cpu)
 	apic_send_icr((u32)cpus[cpu].hwid, APIC_ICR_FIXED | X86_IPI_VECTOR);
 }
 
+/* The panic stop as an NMI: taken even by a CPU spinning with interrupts
+ * off (Linux's NMI stop); x86_exception sees vector 2 with a stop asked. */
+void arch_send_stop(unsigned int cpu)
+{
+	apic_send_icr((u32)cpus[cpu].hwid, APIC_ICR_NMI);
+}
+
 /* Called with interrupts off after the caller found nothing to do: STI
  * enables interrupts only after the next instruction, so an IPI that
  * arrived after the check stays pending until HLT and then ends it

@@ -30,6 +30,7 @@
 #include <asm/extable.h>
 #include <asm/percpu.h>
 #include <asm/tlbflush.h>
+#include <pagoda/smp.h>
 
 static const char *const exc_names[32] = {
 	[0] = "#DE divide error",          [1] = "#DB debug",
@@ -118,11 +119,16 @@ static void exc_report(const struct pt_regs *r)
 	printk("R13: %016lx R14: %016lx R15: %016lx\n", r->r13, r->r14, r->r15);
 }
 
+#define X86_NMI_VECTOR 2
+
 /* Called by vectors.S with interrupts off.  An NMI (or #MC) can end an
- * idle CPU's hlt: the deferred TLB flush comes first (tlb_defer.c). */
+ * idle CPU's hlt: the deferred TLB flush comes first (tlb_defer.c).  An
+ * NMI while another CPU panics is its stop (kernel/smp_stop.c). */
 void x86_exception(struct pt_regs *regs)
 {
 	x86_tlb_idle_exit();
+	if (regs->vector == X86_NMI_VECTOR && smp_stop_requested())
+		smp_stop_self();
 	if ((regs->vector == 14 || regs->vector == 13) && extable_fixup(regs))
 		return;
 	if (++this_cpu()->exc_depth > 1) {

@@ -1,4 +1,4 @@
-/* pagoda.crashtest=null|stack|nx: a deliberate kernel fault after boot,
+/* pagoda.crashtest=null|stack|nx|smp: a deliberate kernel fault after boot,
  * to check the fault report and panic (kernel/crashtest.c). */
 #ifndef PAGODA_CRASHTEST_H
 #define PAGODA_CRASHTEST_H
@@ -8,4 +8,7 @@
 bool crashtest_active(void);
 /* Run the armed crash, if any; returns only when none is armed. */
 void crashtest_run(void);
+/* pagoda.crashtest=smp (kernel/smp_stop_crash.c): panic with CPU 1
+ * spinning with interrupts off and CPU 2 panicking at the same moment. */
+__noreturn void crashtest_smp(void);
 #endif

@@ -7,6 +7,8 @@
 __noreturn void panic_at(const char *func, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 #define panic(...) panic_at(__func__, __VA_ARGS__)
+/* Some CPU has entered panic() (kernel/panic.c; Linux's panic_in_progress). */
+bool panic_in_progress(void);
 
 /* KASSERT(cond, fmt, ...): precondition check; panics naming the function,
  * the condition and the values given. */

@@ -99,6 +99,20 @@ int smp_run_on(unsigned int cpu, struct cpu_work *w);
 /* Spin until w->done (servicing this CPU's own cross calls). */
 void smp_work_wait(struct cpu_work *w);
 
+/* ---- stopping the other CPUs on panic (kernel/smp_stop.c) */
+/* Ask every other online CPU to stop (arch_send_stop), wait for them at
+ * most 1 s, print `smp: stopped N other CPUs` (and which did not stop). */
+void smp_send_stop(void);
+/* This CPU stops for good: counted stopped, interrupts off, halted.  The
+ * arch's stop handler calls it, and a CPU that panics after another one. */
+__noreturn void smp_stop_self(void);
+/* smp_send_stop() has begun (the x86_64 NMI handler: a stop, not a fault). */
+bool smp_stop_requested(void);
+/* arch: deliver the stop to cpu, even while it runs with interrupts off
+ * where the hardware can (x86_64 LAPIC NMI; arm64 SGI ARM64_STOP_SGI, taken
+ * only with IRQs unmasked); the handler calls smp_stop_self(). */
+void arch_send_stop(unsigned int cpu);
+
 /* ---- time accounting (/proc/stat) */
 /* Bracket a wait that counts as idle on this CPU (the secondaries' idle
  * loop; the shell waiting for input on CPU 0). */

@@ -1,4 +1,4 @@
-/* Host test of pagoda.crashtest= (kernel/crashtest.c): the three kinds arm
+/* Host test of pagoda.crashtest= (kernel/crashtest.c): the four kinds arm
  * a crash, anything else prints one line and changes nothing.  The crashes
  * themselves only run in the kernel (tests/boot/crash*.test). */
 #include <stdio.h>
@@ -17,6 +17,13 @@ __noreturn void panic_at(const char *func, const char *fmt, ...)
 	exit(1);
 }
 
+/* kernel/smp_stop_crash.c runs only in the kernel. */
+__noreturn void crashtest_smp(void)
+{
+	printf("not ok - crashtest_smp ran\n");
+	exit(1);
+}
+
 /* Parse cmdline against the params linked in (crashtest's only). */
 static void parse(const char *cmdline)
 {
@@ -28,7 +35,7 @@ static void parse(const char *cmdline)
 int main(void)
 {
 	static const char bad_line[] =
-		"pagoda.crashtest=%s: unknown crash test (null, stack, nx), ignored\n";
+		"pagoda.crashtest=%s: unknown crash test (null, stack, nx, smp), ignored\n";
 	char want[256];
 
 	TAP_OK(!crashtest_active(), "nothing armed without the parameter");
@@ -50,6 +57,8 @@ int main(void)
 	TAP_OK(!crashtest_active() && strcmp(printed, want) == 0,
 	       "bare pagoda.crashtest refused with one line");
 
+	parse("pagoda.crashtest=smp");
+	TAP_OK(crashtest_active() && printed[0] == '\0', "smp arms a crash silently");
 	parse("pagoda.crashtest=nx");
 	TAP_OK(crashtest_active() && printed[0] == '\0', "nx arms a crash silently");
 	snprintf(want, sizeof(want), bad_line, "bogus");
