@@ -17,6 +17,7 @@
 #include <pagoda/pseudofs.h>
 #include <pagoda/selftest.h>
 #include <pagoda/time.h>
+#include "mm/vm_check.h"
 #include "host_mm.h"
 
 char *host_printk_buf;
@@ -139,6 +140,16 @@ int host_shell(const char *line, char *buf, size_t size)
 			rc = c->fn(argc, argv);
 	host_printk_buf = NULL;
 	return rc;
+}
+
+bool host_vm_check(void)
+{
+	char msg[VM_CHECK_MSG_SIZE];
+	bool ok = vm_check_run(msg, sizeof(msg)) == 0;
+
+	if (!ok)
+		printf("# vm_check: %s\n", msg);
+	return ok;
 }
 
 const char *selftest_skip_reason __attribute__((weak));   /* kernel/selftest.c when linked */

@@ -60,6 +60,8 @@ int host_cat(const char *path, char *buf, size_t size);
 long host_field(const char *text, const char *name);
 /* Run one shell line against the SHELL_CMD table, output captured in buf. */
 int host_shell(const char *line, char *buf, size_t size);
+/* Does vm_check pass?  If not, its message is printed as a TAP comment. */
+bool host_vm_check(void);
 /* Run the SELFTESTs whose name starts with prefix (all for ""); returns
  * failures.  Each SELFTEST_SKIP() adds one to host_selftest_skips. */
 int host_selftests(const char *prefix, int *ran);
