@@ -5,39 +5,23 @@
 #include <stdio.h>
 #include <string.h>
 #include <setjmp.h>
-#include <pagoda/printk.h>
 #include <pagoda/acpi.h>
 #include <pagoda/irq.h>
 #include "kernel/acpi_memhp.h"
 #include "mm/memory_hotplug.h"
 #include "mm/sparse.h"
+#include "printk_capture.h"
 #include "tap.h"
 
-/* ---- captured output: printk (boot lines) and printk_line_async ---- */
-static char printed[8192];
-
-static void capture(const char *fmt, va_list ap, bool nl)
-{
-	size_t n = strlen(printed);
-
-	kvsnprintf(printed + n, sizeof(printed) - n, fmt, ap);
-	if (nl && strlen(printed) + 1 < sizeof(printed))
-		strcat(printed, "\n");
-}
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	capture(fmt, ap, false);
-	va_end(ap);
-	return 0;
-}
+/* ---- captured output (printk_capture.h): printk and printk_line_async ---- */
 void printk_line_async(const char *fmt, ...)
 {
 	va_list ap;
+
 	va_start(ap, fmt);
-	capture(fmt, ap, true);
+	vprintk(fmt, ap);
 	va_end(ap);
+	printk("\n");
 }
 static jmp_buf panicked;
 __noreturn void panic_at(const char *func, const char *fmt, ...)

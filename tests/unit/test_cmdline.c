@@ -3,26 +3,11 @@
  * loader noise, "--", and the unknown-parameter warning. */
 #include <stdio.h>
 #include <string.h>
-#include <stdarg.h>
 #include <pagoda/cmdline.h>
-#include <pagoda/printk.h>
+#include "printk_capture.h"   /* printed[]: the parser's warnings */
 #include "tap.h"
 
 static char seen[1024];      /* "name=value;" per handler call */
-static char warnings[1024];  /* what the parser printed */
-
-/* The parser's printk: collect into warnings[]. */
-int printk(const char *fmt, ...)
-{
-	size_t n = strlen(warnings);
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = kvsnprintf(warnings + n, sizeof(warnings) - n, fmt, ap);
-	va_end(ap);
-	return r;
-}
 
 static void note(const char *name, const char *val)
 {
@@ -46,15 +31,15 @@ static const struct kernel_param table[] = {
 static void check(const char *cmdline, const char *want_seen, int want_unknown,
 		  const char *want_warn)
 {
-	char flat[sizeof(warnings)];
+	char flat[sizeof(printed)];
 	int unknown;
 
-	seen[0] = warnings[0] = '\0';
+	seen[0] = printed[0] = '\0';
 	unknown = cmdline_parse_table(cmdline, table, sizeof(table) / sizeof(table[0]));
-	for (size_t i = 0; i <= strlen(warnings); i++)     /* keep TAP on one line */
-		flat[i] = warnings[i] == '\n' ? '|' : warnings[i];
+	for (size_t i = 0; i <= strlen(printed); i++)     /* keep TAP on one line */
+		flat[i] = printed[i] == '\n' ? '|' : printed[i];
 	TAP_OK(strcmp(seen, want_seen) == 0 && unknown == want_unknown &&
-	       strcmp(warnings, want_warn) == 0,
+	       strcmp(printed, want_warn) == 0,
 	       "[%s] -> [%s] unknown=%d warn=[%s]", cmdline, seen, unknown, flat);
 }
 

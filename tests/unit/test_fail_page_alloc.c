@@ -9,37 +9,13 @@
 #include <stdlib.h>
 #include <pagoda/fault_inject.h>
 #include <pagoda/pseudofs.h>
-#include <pagoda/printk.h>
+#include "printk_capture.h"
 #include "tap.h"
 
 __thread unsigned int host_cpu_id;
-static int errors, printed;
 static jmp_buf panic_jmp;
 static bool panic_armed;
 
-int vprintk(const char *fmt, va_list ap) { printed++; return vprintf(fmt, ap); }
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vprintk(fmt, ap);
-	va_end(ap);
-	return n;
-}
-int shell_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	errors++;
-	printf("# error: ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	return -1;
-}
 __noreturn void panic_at(const char *func, const char *fmt, ...)
 {
 	printf("# panic in %s\n", func);
@@ -76,16 +52,24 @@ static const char *cat(const char *name)
 	return buf;
 }
 
-/* Write val to file name: 0, or -1 with exactly one error line. */
+/* Write val to file name: 0 with nothing printed, or -1 with exactly one
+ * line printed, "error: fail_page_alloc/NAME: ..." (-3 otherwise). */
 static int echo(const char *name, const char *val)
 {
 	const struct pseudo_file *f = file(name);
-	int before = errors, rc;
+	int before = printed_errors, rc;
+	char want[64];
+	size_t n;
 
 	if (!f || !f->store)
 		return -2;
+	printed[0] = '\0';
 	rc = f->store(val, f->priv);
-	return rc ? (errors == before + 1 ? -1 : -3) : (errors == before ? 0 : -3);
+	if (!rc)
+		return printed[0] || printed_errors != before ? -3 : 0;
+	n = (size_t)snprintf(want, sizeof(want), "error: fail_page_alloc/%s: ", name);
+	return printed_errors == before + 1 && !strncmp(printed, want, n) &&
+	       strchr(printed, '\n') == printed + strlen(printed) - 1 ? -1 : -3;
 }
 
 /* Failures out of calls requests of nr pages with the global attr, inside sites. */

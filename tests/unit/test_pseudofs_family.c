@@ -7,56 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdarg.h>
-#include <pagoda/printk.h>
 #include <pagoda/pseudofs.h>
 #include <pagoda/shell.h>
+#define PRINTK_CAPTURE_SIZE 65536        /* `ls /t/blk`: 1202 names */
+#include "printk_capture.h"
 #include "tap.h"
 
 #define LAST 2400UL                  /* members: even N in [0, LAST] */
 
-static char out[65536];
-static size_t out_len;
 static int vals[LAST + 1];
 static bool last_gone;               /* member LAST removed */
-
-/* ---- what pseudofs.c needs: console output and error lines, captured ---- */
-void printk_write(const char *s, size_t n)
-{
-	if (out_len + n < sizeof(out)) {
-		memcpy(out + out_len, s, n);
-		out[out_len += n] = '\0';
-	}
-}
-int vprintk(const char *fmt, va_list ap)
-{
-	char line[1024];
-	int n = kvsnprintf(line, sizeof(line), fmt, ap);
-
-	printk_write(line, strlen(line));
-	return n;
-}
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vprintk(fmt, ap);
-	va_end(ap);
-	return n;
-}
-int shell_error(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	kvsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	printk("error: %s\n", msg);
-	return -1;
-}
 
 /* ---- the family ---- */
 static bool blk_exists(unsigned long n) { return n <= LAST && n % 2 == 0 && !(n == LAST && last_gone); }
@@ -92,14 +52,13 @@ PSEUDO_FILE("/t/blk/ctl", ctl_show, NULL);
 /* ---- running commands ---- */
 extern const struct shell_cmd __start_pagoda_cmds[], __stop_pagoda_cmds[];
 
-/* Run "cat|ls ARG" or "echo VAL > PATH"; output in out, returns the status. */
+/* Run "cat|ls ARG" or "echo VAL > PATH"; output in printed, returns the status. */
 static int run(const char *cmd, const char *arg, const char *path)
 {
 	char a0[16], a1[256];
 	char *argv[3] = { a0, a1, NULL };
 
-	out_len = 0;
-	out[0] = '\0';
+	printed[0] = '\0';
 	if (!strcmp(cmd, "echo"))
 		return pseudofs_write(path, arg);
 	snprintf(a0, sizeof(a0), "%s", cmd);
@@ -114,8 +73,8 @@ static bool run_is(const char *cmd, const char *arg, const char *path, int rc, c
 {
 	int got = run(cmd, arg, path);
 
-	if ((rc == 0) != (got == 0) || strcmp(out, want)) {
-		printf("# %s %s %s: rc %d, got:\n%s# want:\n%s", cmd, arg, path ? path : "", got, out, want);
+	if ((rc == 0) != (got == 0) || strcmp(printed, want)) {
+		printf("# %s %s %s: rc %d, got:\n%s# want:\n%s", cmd, arg, path ? path : "", got, printed, want);
 		return false;
 	}
 	return true;
