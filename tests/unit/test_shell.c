@@ -3,97 +3,19 @@
  * console: keys come from a script, output is captured and compared. */
 #include <stdio.h>
 #include <string.h>
-#include <setjmp.h>
-#include <pagoda/arch.h>
-#include <pagoda/bootinfo.h>
 #include <pagoda/cmdline.h>
-#include <pagoda/printk.h>
 #include <pagoda/pseudofs.h>
 #include <pagoda/selftest.h>
-#include <pagoda/shell.h>
-#include <pagoda/irq.h>
+#include "shell_backend.h"
 #include "tap.h"
 
-size_t strlcpy(char *d, const char *s, size_t n);   /* tests/unit/host/host_strlcpy.c */
-
-struct bootinfo bootinfo;
-
-/* ---- fake arch: scripted keys in, captured bytes out ---- */
-static char out[16384];
-static size_t out_len;
-static const char *keys;
-static jmp_buf stop;         /* left when keys run out, or on poweroff/exit */
-static int exit_code;
-
-void arch_console_putc(char c)
-{
-	if (out_len + 1 < sizeof(out))
-		out[out_len++] = c, out[out_len] = '\0';
-}
-/* A deferred work that prints two async lines (as a hotplug event does). */
-static void two_lines_fn(struct kwork *w)
-{
-	(void)w;
-	printk_line_async("hotplug: insert");
-	printk_line_async("hotplug: online");
-}
-static struct kwork two_lines = { .fn = two_lines_fn };
-
-/* Byte 0x01 in the script injects an async hotplug line instead of a key;
- * 0x02 queues two_lines (twice: the second finds it queued). */
-int arch_console_getc(void)
-{
-	if (!*keys)
-		longjmp(stop, 1);
-	if (*keys == 1) {
-		keys++;
-		printk_line_async("hotplug: memory9 online");
-		return -1;
-	}
-	if (*keys == 2) {
-		keys++;
-		kwork_queue(&two_lines);
-		kwork_queue(&two_lines);
-		return -1;
-	}
-	return (unsigned char)*keys++;
-}
-u64 arch_cycles(void) { static u64 t; return t += 100; }
-u64 arch_cycles_per_sec(void) { return 1000000000; }
-void arch_poweroff(void) { longjmp(stop, 2); }
-void arch_debug_exit(int code) { exit_code = code; longjmp(stop, 3); }
-void arch_halt(void) { longjmp(stop, 4); }
-void arch_dump_backtrace(void) { }
 __noreturn void panic_at(const char *func, const char *fmt, ...)
 {
 	printf("# panic in %s: %s\n", func, fmt);
-	longjmp(stop, 5);
-}
-static u64 word = 0x1122334455667788ULL;
-int arch_probe_read64(unsigned long a, u64 *v, struct fault_info *fi)
-{
-	if (a == 0x1000)
-		return *v = word, 0;
-	*fi = (struct fault_info){ a, false, false };
-	return -EFAULT;
-}
-int arch_probe_write64(unsigned long a, u64 v, struct fault_info *fi)
-{
-	if (a == 0x1000)
-		return word = v, 0;
-	*fi = (struct fault_info){ a, true, a == 0x2000 };
-	return -EFAULT;
+	longjmp(shell_stop, SHELL_STOP_PANIC);
 }
 
 /* ---- fixtures ---- */
-static char stored[64];
-static int test_store(const char *val, void *priv)
-{
-	if (!strcmp(val, "bad"))
-		return shell_error("bad value");
-	strlcpy(stored, val, sizeof(stored));
-	return 0;
-}
 static int test_show(struct seq *s, void *priv) { return seq_printf(s, "hello\n"); }
 static bool host_fail;
 SELFTEST(host_check) { EXPECT(!host_fail); }
@@ -102,28 +24,19 @@ BENCH(host) { bench_report("nothing", 7); bench_report("rate", 3, "MiB/s"); }
 /* Run the interactive shell on script; returns how it stopped. */
 static int run_shell(const char *script)
 {
-	int r;
-
-	printk_write("\n", 1);          /* the last run ended at a prompt */
-	out_len = 0;
-	out[0] = '\0';
-	keys = script;
-	r = setjmp(stop);
-	if (r == 0)
-		shell_loop();
-	return r;
+	return shell_backend_run(script, strlen(script));
 }
 
 /* Run the script and expect the transcript (CR bytes removed) to be want. */
 static void expect_session(const char *name, const char *script, const char *want)
 {
-	char flat[sizeof(out)];
+	static char flat[sizeof(shell_out)];
 	size_t j = 0;
 
 	run_shell(script);
-	for (size_t i = 0; i <= out_len; i++)
-		if (out[i] != '\r')
-			flat[j++] = out[i];
+	for (size_t i = 0; i <= shell_out_len; i++)
+		if (shell_out[i] != '\r')
+			flat[j++] = shell_out[i];
 	TAP_OK(strcmp(flat, want) == 0, "%s", name);
 	if (strcmp(flat, want))
 		printf("# got:\n%s\n# want:\n%s\n", flat, want);
@@ -156,12 +69,12 @@ static void test_commands(void)
 		       "pagoda> cat /t/w\nerror: cat: /t/w: Permission denied\n"
 		       "pagoda> ls /x\nerror: ls: cannot access '/x': No such file or directory\npagoda> ");
 	run_shell("echo \"a b\" >/t/w\r");
-	TAP_OK(strcmp(stored, "a b") == 0, "echo VALUE >PATH stores the value (\"%s\")", stored);
+	TAP_OK(strcmp(shell_stored, "a b") == 0, "echo VALUE >PATH stores the value (\"%s\")", shell_stored);
 	run_shell("echo bad > /t/w\recho 1 > /t/r\recho 1 > /t/none\recho 1 >\r");
-	TAP_OK(strcmp(stored, "a b") == 0 && strstr(out, "error: bad value\r\n") &&
-	       strstr(out, "error: echo: /t/r: Permission denied\r\n") &&
-	       strstr(out, "error: echo: /t/none: No such file or directory\r\n") &&
-	       strstr(out, "error: echo: usage: echo VALUE > PATH\r\n"),
+	TAP_OK(strcmp(shell_stored, "a b") == 0 && strstr(shell_out, "error: bad value\r\n") &&
+	       strstr(shell_out, "error: echo: /t/r: Permission denied\r\n") &&
+	       strstr(shell_out, "error: echo: /t/none: No such file or directory\r\n") &&
+	       strstr(shell_out, "error: echo: usage: echo VALUE > PATH\r\n"),
 	       "echo errors change nothing and print one error line each");
 	expect_session("peek/poke and faults",
 		       "peek 0x1000\rpoke 0x1000 0x2a\rpeek 0x1000\rpoke 0x2000 1\rpeek 0x3000\rpeek 0x1004\rpoke 1\r",
@@ -174,7 +87,7 @@ static void test_commands(void)
 	expect_session("bench prints figures", "bench\rbench x\r",
 		       "pagoda> bench\nhost: nothing: 7 ns/op\nhost: rate: 3 MiB/s\n"
 		       "pagoda> bench x\nerror: bench: no benchmark called 'x'\npagoda> ");
-	TAP_OK(run_shell("poweroff\r") == 2, "poweroff calls arch_poweroff");
+	TAP_OK(run_shell("poweroff\r") == SHELL_STOP_POWEROFF, "poweroff calls arch_poweroff");
 }
 
 static void test_async_line_at_prompt(void)
@@ -195,11 +108,11 @@ static void test_async_line_at_prompt(void)
 /* Run before any shell session: the shell is not at its prompt. */
 static void test_held_line(void)
 {
-	out_len = 0;
+	shell_backend_reset();
 	printk("half a line");
 	printk_line_async("hotplug: held");
 	printk(" and the rest\n");
-	TAP_OK(strcmp(out, "half a line and the rest\r\nhotplug: held\r\n") == 0,
+	TAP_OK(strcmp(shell_out, "half a line and the rest\r\nhotplug: held\r\n") == 0,
 	       "async line waits for the current line to end");
 }
 
@@ -208,30 +121,24 @@ static void test_boot_commands(void)
 	int r;
 
 	cmdline_parse("\"pagoda.run=echo one;  echo \"two;three\" ; selftest\"");
-	out_len = 0;
-	r = setjmp(stop);
-	if (r == 0)
-		shell_run_boot_commands();
-	if (r != 0 || !strstr(out, "pagoda> selftest\r\nok"))
-		printf("# got:\n%s\n", out);
-	TAP_OK(r == 0 && strstr(out, "pagoda> echo one\r\none\r\npagoda> echo \"two;three\"\r\ntwo;three\r\n"
+	r = shell_backend_boot();
+	if (r != 0 || !strstr(shell_out, "pagoda> selftest\r\nok"))
+		printf("# got:\n%s\n", shell_out);
+	TAP_OK(r == 0 && strstr(shell_out, "pagoda> echo one\r\none\r\npagoda> echo \"two;three\"\r\ntwo;three\r\n"
 				  "pagoda> selftest\r\nok 1 - host_check\r\n1 passed, 0 failed\r\n"),
 	       "pagoda.run lines run after an echoed prompt");
 	TAP_OK(!shell_boot_run_active(), "boot run is over");
 	cmdline_parse("pagoda.run=\"selftest;echo not reached\"");
 	host_fail = true;
-	out_len = 0;
-	r = setjmp(stop);
-	if (r == 0)
-		shell_run_boot_commands();
-	TAP_OK(r == 3 && exit_code == 1 && strstr(out, "not ok 1 - host_check") &&
-	       !strstr(out, "not reached"), "a failing boot selftest ends the run with debug exit 1");
+	r = shell_backend_boot();
+	TAP_OK(r == SHELL_STOP_EXIT && shell_exit_code == 1 && strstr(shell_out, "not ok 1 - host_check") &&
+	       !strstr(shell_out, "not reached"), "a failing boot selftest ends the run with debug exit 1");
 }
 
 int main(void)
 {
 	pseudofs_register("/t/r", test_show, NULL, NULL);
-	pseudofs_register("/t/w", NULL, test_store, NULL);
+	pseudofs_register("/t/w", NULL, shell_backend_store, NULL);
 	test_held_line();
 	test_boot_commands();
 	test_line_editing();
