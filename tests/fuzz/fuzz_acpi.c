@@ -13,6 +13,7 @@
  * acpi_scan succeeds, SLP_TYP is 0..7 and PM1a_CNT is set. */
 #include <string.h>
 #include <pagoda/acpi.h>
+#include "acpi_checksum.h"
 #include "fuzz.h"
 #include "printk_capture.h"
 
@@ -32,15 +33,6 @@ static u8 *blob_at(u64 pa, u64 len)
 }
 static const void *fuzz_map(phys_addr_t pa, size_t len) { return blob_at(pa, len); }
 
-static void fix_sum(u8 *p, size_t len, size_t off)
-{
-	u8 s = 0;
-
-	p[off] = 0;
-	for (size_t i = 0; i < len; i++)
-		s += p[i];
-	p[off] = -s;
-}
 static u32 rd32(const u8 *p) { u32 v; memcpy(&v, p, 4); return v; }
 static u64 rd64(const u8 *p) { u64 v; memcpy(&v, p, 8); return v; }
 
@@ -53,7 +45,7 @@ static u8 *fix_table(u64 pa)
 
 	if (!h || (len = rd32(h + 4)) < sizeof(struct acpi_sdt_header) || !blob_at(pa, len))
 		return NULL;
-	fix_sum(h, len, 9);
+	acpi_fix_checksum(h, len, 9);
 	return h;
 }
 
@@ -87,9 +79,9 @@ static void repair(void)
 	repair_root(rd32(rsdp + 16), 4);
 	if (rsdp[15] >= 2 && blob_at(FUZZ_ACPI_BASE, 36))
 		repair_root(rd64(rsdp + 24), 8);
-	fix_sum(rsdp, 20, 8);
+	acpi_fix_checksum(rsdp, 20, 8);
 	if (rsdp[15] >= 2 && blob_at(FUZZ_ACPI_BASE, 36))
-		fix_sum(rsdp, 36, 32);
+		acpi_fix_checksum(rsdp, 36, 32);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -17,6 +17,7 @@
 #include "kernel/acpi_memhp.c"
 #include <string.h>
 #include <pagoda/printk.h>
+#include "acpi_checksum.h"
 #include "fuzz.h"
 
 #define PHYS_BASE  0x3f000000UL
@@ -133,15 +134,6 @@ static const void *fuzz_map(phys_addr_t pa, size_t len)
 		return srat + (pa - SRAT_PA);
 	return NULL;
 }
-static void fix_sum(u8 *p, size_t len, size_t off)
-{
-	u8 s = 0;
-
-	p[off] = 0;
-	for (size_t i = 0; i < len; i++)
-		s += p[i];
-	p[off] = -s;
-}
 static void build_tables(void)
 {
 	struct acpi_rsdp r = { .revision = 0, .rsdt_address = PHYS_BASE + 0x40 };
@@ -150,16 +142,16 @@ static void build_tables(void)
 
 	memcpy(r.signature, "RSD PTR ", 8);
 	memcpy(phys, &r, 20);
-	fix_sum(phys, 20, 8);
+	acpi_fix_checksum(phys, 20, 8);
 	memcpy(h.signature, "RSDT", 4);
 	memcpy(phys + 0x40, &h, 36);
 	memcpy(phys + 0x40 + 36, &pa, 4);
-	fix_sum(phys + 0x40, 40, 9);
+	acpi_fix_checksum(phys + 0x40, 40, 9);
 	if (srat_len >= sizeof(struct acpi_sdt_header)) {
 		u32 l = srat_len;
 		memcpy(srat, "SRAT", 4);
 		memcpy(srat + 4, &l, 4);
-		fix_sum(srat, srat_len, 9);
+		acpi_fix_checksum(srat, srat_len, 9);
 	}
 }
 

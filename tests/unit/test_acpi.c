@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <pagoda/printk.h>
 #include <pagoda/acpi.h>
+#include "acpi_checksum.h"
 #include "tap.h"
 #include "printk_capture.h"
 
@@ -30,15 +31,6 @@ static const void *test_map(phys_addr_t pa, size_t len)
 
 static u8 *at(phys_addr_t pa) { return phys + (pa - PHYS_BASE); }
 
-static void fix_checksum(u8 *p, size_t len, size_t csum_off)
-{
-	u8 sum = 0;
-	p[csum_off] = 0;
-	for (size_t i = 0; i < len; i++)
-		sum += p[i];
-	p[csum_off] = -sum;
-}
-
 static void put_sdt(phys_addr_t pa, const char *sig, u32 len)
 {
 	struct acpi_sdt_header h = { .length = len, .revision = 1 };
@@ -51,7 +43,7 @@ static void seal(phys_addr_t pa)
 {
 	u32 len;
 	memcpy(&len, at(pa) + 4, 4);
-	fix_checksum(at(pa), len, 9);
+	acpi_fix_checksum(at(pa), len, 9);
 }
 
 /* A QEMU-like set: RSDP v2 -> XSDT {APIC, FACP} and RSDT {FACP}; FADT with
@@ -64,8 +56,8 @@ static void build(const u8 *aml, size_t aml_len)
 	memcpy(r.signature, "RSD PTR ", 8);
 	memcpy(r.oem_id, "PAGODA", 6);
 	memcpy(at(RSDP_PA), &r, sizeof(r));
-	fix_checksum(at(RSDP_PA), 20, 8);
-	fix_checksum(at(RSDP_PA), sizeof(r), 32);
+	acpi_fix_checksum(at(RSDP_PA), 20, 8);
+	acpi_fix_checksum(at(RSDP_PA), sizeof(r), 32);
 
 	put_sdt(XSDT_PA, "XSDT", 36 + 16);
 	u64 x[2] = { APIC_PA, FADT_PA };

@@ -11,6 +11,7 @@
 #include "mm/memory_hotplug.h"
 #include "mm/sparse.h"
 #include "printk_capture.h"
+#include "acpi_checksum.h"
 #include "tap.h"
 
 /* ---- captured output (printk_capture.h): printk and printk_line_async ---- */
@@ -150,14 +151,6 @@ static const void *test_map(phys_addr_t pa, size_t len)
 		return NULL;
 	return phys + (pa - PHYS_BASE);
 }
-static void checksum(u8 *p, size_t len, size_t off)
-{
-	u8 sum = 0;
-	p[off] = 0;
-	for (size_t i = 0; i < len; i++)
-		sum += p[i];
-	p[off] = -sum;
-}
 static void build_srat(void)
 {
 	struct acpi_rsdp r = { .revision = 0, .rsdt_address = PHYS_BASE + 0x100 };
@@ -167,11 +160,11 @@ static void build_srat(void)
 
 	memcpy(r.signature, "RSD PTR ", 8);
 	memcpy(phys, &r, 20);
-	checksum(phys, 20, 8);
+	acpi_fix_checksum(phys, 20, 8);
 	memcpy(h.signature, "RSDT", 4);
 	memcpy(rsdt, &h, 36);
 	memcpy(rsdt + 36, &srat_pa, 4);
-	checksum(rsdt, 40, 9);
+	acpi_fix_checksum(rsdt, 40, 9);
 	memcpy(h.signature, "SRAT", 4);
 	h.length = 48 + 40 + 40;
 	memcpy(srat, &h, 36);
@@ -183,7 +176,7 @@ static void build_srat(void)
 	v = 1, memcpy(e + 12, &v, 4);
 	v = 1, memcpy(e + 20, &v, 4);
 	v = 3, memcpy(e + 28, &v, 4);
-	checksum(srat, h.length, 9);
+	acpi_fix_checksum(srat, h.length, 9);
 	acpi_init_root(&acpi, PHYS_BASE, test_map);
 }
 
