@@ -68,6 +68,9 @@ void arm64_smp_init(void)
 	if (arm64_boot.cpus_listed > arm64_boot.nr_cpus)
 		printk("smp: %d CPUs listed, %d kept (NR_CPUS)\n", arm64_boot.cpus_listed,
 		       arm64_boot.nr_cpus);
+	if (arm64_boot.nr_cpus > 1)
+		printk("smp: %d CPUs listed (%s)\n", arm64_boot.nr_cpus,
+		       arm64_boot.cpu_src == FW_SRC_DTB ? "device tree /cpus" : "ACPI MADT GICC");
 }
 
 /* Clean [p, p + len) to the point of coherency: a CPU with its MMU and
