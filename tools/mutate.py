@@ -10,7 +10,9 @@
            file per second of run time; at first the fastest), the
            slowest alongside from the start; stop at the first failure
            killed      a test failed, crashed or timed out (3 x its
-                       baseline time + 10 s)
+                       baseline time + 10 s, confirmed by a run
+                       alone with twice that); the first `not ok` line
+                       stops a test
            survived    every test passed (MUTATE_BOOT=1: and the boot tests)
            uncompiled  the mutant did not compile or link (not in the score)
            equivalent  the mutant's .text is byte-identical to the original
@@ -35,6 +37,7 @@ import argparse
 import hashlib
 import os
 import re
+import selectors
 import shutil
 import subprocess
 import sys
@@ -244,8 +247,10 @@ class Tree:
 
     def start(self, test):
         exe = os.path.join(self.work, 'bin', 'test_' + test)
-        return subprocess.Popen([exe], cwd=self.work, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                universal_newlines=True, errors='replace', start_new_session=True)
+        p = subprocess.Popen([exe], cwd=self.work, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+        p.started = time.time()
+        return p
 
     @staticmethod
     def stop(p):
@@ -254,16 +259,58 @@ class Tree:
         except OSError:
             pass
         p.wait()
+        Tree.close(p)
+
+    @staticmethod
+    def close(p):
+        """Release test p's pipe and selector (hundreds of tests per run)."""
+        if hasattr(p, 'sel'):
+            p.sel.close()
+        p.stdout.close()
+
+    @staticmethod
+    def read_some(p, wait):
+        """Append what test p printed within wait seconds to p.out; False
+        at end of output."""
+        if not hasattr(p, 'sel'):
+            p.out, p.sel = b'', selectors.DefaultSelector()
+            p.sel.register(p.stdout.fileno(), selectors.EVENT_READ)
+        if not p.sel.select(wait):
+            return True
+        chunk = os.read(p.stdout.fileno(), 65536)
+        p.out += chunk
+        return bool(chunk)
+
+    @staticmethod
+    def failed_yet(p):
+        """Has the running test p printed a `not ok` line by now?"""
+        while Tree.read_some(p, 0) and p.sel.select(0):
+            pass
+        return re.search(rb'^not ok', p.out, re.M) is not None
 
     @staticmethod
     def verdict(p, timeout):
-        """'pass', 'fail' or 'timeout' of a started test."""
+        """'pass', 'fail' or 'timeout' of a test started timeout seconds
+        ago at most.  The first `not ok` line is a fail at once: the test is
+        stopped there (test_mm_hotplug's later scenarios cost ~30 s)."""
+        while True:
+            left = p.started + timeout - time.time()
+            if left <= 0:
+                Tree.stop(p)
+                return 'timeout'
+            more = Tree.read_some(p, left)
+            if re.search(rb'^not ok', p.out, re.M):
+                Tree.stop(p)
+                return 'fail'
+            if not more:
+                break
         try:
-            out, _ = p.communicate(timeout=timeout)
+            p.wait(max(1.0, p.started + timeout - time.time()))
         except subprocess.TimeoutExpired:
             Tree.stop(p)
             return 'timeout'
-        bad = p.returncode != 0 or re.search(r'^not ok', out, re.M) or not re.search(r'^ok ', out, re.M)
+        Tree.close(p)
+        bad = p.returncode != 0 or not re.search(rb'^ok ', p.out, re.M)
         return 'fail' if bad else 'pass'
 
     def run(self, test, timeout):
@@ -286,6 +333,12 @@ def test_timeout(base):
     return 10 + 3 * base
 
 
+def confirm_timeout(tree, t, base):
+    """A timeout kills only if the test, run again alone with twice the
+    time, does not pass (load on a shared machine is no kill)."""
+    return tree.run(t, 2 * test_timeout(base[t]))
+
+
 def run_tests(tree, tests, base, c, kills):
     """Link and run tests until one fails.  The slowest (tests[-1]) runs
     alongside the others from the start (2 cores): a survivor costs about
@@ -295,6 +348,8 @@ def run_tests(tree, tests, base, c, kills):
     slow, bg = tests[-1], None
     rest = sorted(tests[:-1], key=lambda t: -(kills.get(t, 0) + 0.1) / (base[t] + 0.3))
     for t in [slow] + rest:
+        if bg and tree.failed_yet(bg):
+            break                       # the slow one failed already: verdict below
         lr, _ = tree.link(t)
         if lr.returncode:
             if bg:
@@ -304,6 +359,8 @@ def run_tests(tree, tests, base, c, kills):
             bg = tree.start(t)
             continue
         res = tree.run(t, test_timeout(base[t]))
+        if res == 'timeout':
+            res = confirm_timeout(tree, t, base)
         if res != 'pass':
             if bg:
                 tree.stop(bg)
@@ -311,6 +368,8 @@ def run_tests(tree, tests, base, c, kills):
             kills[t] = kills.get(t, 0) + 1
             return 'killed', t + (' (timeout)' if res == 'timeout' else '')
     res = tree.verdict(bg, test_timeout(base[slow])) if bg else 'pass'
+    if res == 'timeout':
+        res = confirm_timeout(tree, slow, base)
     if res != 'pass':
         c['timeout'] += res == 'timeout'
         kills[slow] = kills.get(slow, 0) + 1
@@ -358,6 +417,35 @@ def site_key(src, f, m, seed):
     ls, le = src.rfind('\n', 0, a) + 1, src.find('\n', a)
     text = '%d|%s|%s|%d|%s|%s' % (seed, f, ' '.join(src[ls:le].split()), a - ls, src[a:b], new)
     return hashlib.sha1(text.encode()).hexdigest()
+
+
+def write_report(args, results, survivors, t0, nfiles, final):
+    """The report so far (after each file: a run stopped early still
+    leaves the files it finished), printed at the end."""
+    lines = ['# make mutate: seed %d, %d mutants per file, boot tests %s, %s%s' % (
+        args.seed, args.n, ('on (%s, %s)' % (args.boot_tests, args.arch)) if args.boot else 'off',
+        time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()),
+        '' if final else ' (partial: %d of %d files)' % (len(results), nfiles)),
+        '%-26s %5s %6s %8s %7s %10s %10s %6s %6s %6s %5s' % (
+            'file', 'sites', 'killed', 'survived', 'score', 'uncompiled', 'equivalent', 'tmout', 'sec',
+            'boot-s', 'load')]
+    for f, c in results.items():
+        den = c['killed'] + c['survived']
+        lines.append('%-26s %5d %6d %8d %6.1f%% %10d %10d %6d %6.0f %6.0f %5.1f' % (
+            f, c['sites'], c['killed'], c['survived'], 100.0 * c['killed'] / den if den else 0,
+            c['uncompiled'], c['equivalent'], c['timeout'], c['seconds'], c.get('boot_seconds', 0), c['load']))
+    lines.append('survivors:')
+    lines += ['  ' + s for s in survivors] or ['  none']
+    lines.append('total %.0f s, load average at the end %s' % (time.time() - t0,
+                                                               ' '.join('%.2f' % x for x in os.getloadavg())))
+    text = '\n'.join(lines) + '\n'
+    if final:
+        print(text, end='')
+    else:
+        print('mutate: done: %s' % ' '.join(lines[1 + len(results)].split()), flush=True)
+    os.makedirs(os.path.dirname(args.report), exist_ok=True)
+    with open(args.report, 'w') as fh:
+        fh.write(text)
 
 
 def main():
@@ -459,27 +547,10 @@ def main():
                 fh.write(orig)
         shutil.copy(obj + '.orig', obj)
         c['seconds'] = time.time() - ft0
+        c['load'] = os.getloadavg()[0]
         results[f] = c
 
-    lines = ['# make mutate: seed %d, %d mutants per file, boot tests %s, %s' % (
-        args.seed, args.n, ('on (%s, %s)' % (args.boot_tests, args.arch)) if args.boot else 'off',
-        time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())),
-        '%-26s %5s %6s %8s %7s %10s %10s %6s %6s %6s' % ('file', 'sites', 'killed', 'survived', 'score',
-                                                         'uncompiled', 'equivalent', 'tmout', 'sec', 'boot-s')]
-    for f, c in results.items():
-        den = c['killed'] + c['survived']
-        lines.append('%-26s %5d %6d %8d %6.1f%% %10d %10d %6d %6.0f %6.0f' % (
-            f, c['sites'], c['killed'], c['survived'], 100.0 * c['killed'] / den if den else 0,
-            c['uncompiled'], c['equivalent'], c['timeout'], c['seconds'], c.get('boot_seconds', 0)))
-    lines.append('survivors:')
-    lines += ['  ' + s for s in survivors] or ['  none']
-    lines.append('total %.0f s, load average at the end %s' % (time.time() - t0,
-                                                               ' '.join('%.2f' % x for x in os.getloadavg())))
-    text = '\n'.join(lines) + '\n'
-    print(text, end='')
-    os.makedirs(os.path.dirname(args.report), exist_ok=True)
-    with open(args.report, 'w') as fh:
-        fh.write(text)
+        write_report(args, results, survivors, t0, len(files), final=f == files[-1])
     print('mutate: report in %s' % args.report)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
