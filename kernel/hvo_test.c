@@ -126,7 +126,7 @@ SELFTEST(hvo_batch_64)
 	struct list_head l = LIST_HEAD_INIT(l);
 	unsigned long free0 = nr_free_pages(), free1, tails0 = hugetlb_vmemmap_nr_tail_frames();
 	int saved = hugetlb_optimize_vmemmap;
-	u64 all0, one0, all, one;
+	u64 all0, one0, range0, all, one, range;
 	unsigned long n;
 
 	hugetlb_optimize_vmemmap = 1;
@@ -135,12 +135,14 @@ SELFTEST(hvo_batch_64)
 	free1 = nr_free_pages();
 	all0 = vm_event_read(NR_TLB_LOCAL_FLUSH_ALL);
 	one0 = vm_event_read(NR_TLB_LOCAL_FLUSH_ONE);
+	range0 = vm_event_read(NR_TLB_LOCAL_FLUSH_RANGE);
 	EXPECT(hvo_test_prep(&l) == n);
 	all = vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) - all0;
 	one = vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) - one0;
-	printk("# %lu pages, %lu remaps: %llu global flush(es), %llu single-page flushes\n", n, n * 7,
-	       (unsigned long long)all, (unsigned long long)one);
-	EXPECT(all <= 1 && (all == 1 || one <= n * 7));
+	range = vm_event_read(NR_TLB_LOCAL_FLUSH_RANGE) - range0;
+	printk("# %lu pages, %lu remaps: %llu global flush(es), %llu single-page flushes, %llu range flush(es)\n",
+	       n, n * 7, (unsigned long long)all, (unsigned long long)one, (unsigned long long)range);
+	EXPECT(all <= 1 && (all == 1 || one <= n * 7) && range <= 1 && (!range || all + one == 0));
 	EXPECT(hugetlb_vmemmap_nr_tail_frames() <= tails0 + 1);
 	EXPECT(nr_free_pages() == free1 + n * 7 - (hugetlb_vmemmap_nr_tail_frames() - tails0));
 	EXPECT(hvo_test_vm_check());

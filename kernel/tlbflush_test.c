@@ -143,12 +143,14 @@ SELFTEST(tlb_flush_all)
 
 /* pgwalk_remap_batch of 64 cached pages A -> B: every page reads B after
  * it (the batch invalidated them itself), the old frames come back, and
- * the arch spent at most one global flush: 64 per-page invalidations up to
- * TLB_FLUSH_ALL_THRESHOLD (arm64), else exactly one global (x86_64). */
+ * the arch spent at most one global flush: one range TLBI and nothing else
+ * (arm64 with FEAT_TLBIRANGE), or 64 per-page invalidations up to
+ * TLB_FLUSH_ALL_THRESHOLD (arm64 without it), else exactly one global
+ * (x86_64). */
 SELFTEST(tlb_remap_batch)
 {
 	static struct pgwalk_remap r[TLBT_BATCH];
-	u64 all, one;
+	u64 all, one, range;
 	bool old_ok = true;
 
 	EXPECT(tlbt_map(TLBT_BATCH, PROT_KERNEL_RW));
@@ -157,13 +159,16 @@ SELFTEST(tlb_remap_batch)
 					      .prot = PROT_KERNEL_RW };
 	all = ev(NR_TLB_LOCAL_FLUSH_ALL);
 	one = ev(NR_TLB_LOCAL_FLUSH_ONE);
+	range = ev(NR_TLB_LOCAL_FLUSH_RANGE);
 	EXPECT(pgwalk_remap_batch(r, TLBT_BATCH) == 0);
 	EXPECT(tlbt_all_read(TLBT_BATCH, TLBT_WORD_B));
 	for (unsigned long k = 0; k < TLBT_BATCH; k++)
 		old_ok &= r[k].old_pa == tlbt_pa(0);
 	EXPECT(old_ok);
-	EXPECT(ev(NR_TLB_LOCAL_FLUSH_ALL) - all <= 1);
-	if (TLBT_BATCH > TLB_FLUSH_ALL_THRESHOLD)
+	EXPECT(ev(NR_TLB_LOCAL_FLUSH_ALL) - all <= 1 && ev(NR_TLB_LOCAL_FLUSH_RANGE) - range <= 1);
+	if (ev(NR_TLB_LOCAL_FLUSH_RANGE) != range)
+		EXPECT(ev(NR_TLB_LOCAL_FLUSH_ALL) == all && ev(NR_TLB_LOCAL_FLUSH_ONE) == one);
+	else if (TLBT_BATCH > TLB_FLUSH_ALL_THRESHOLD)
 		EXPECT(ev(NR_TLB_LOCAL_FLUSH_ALL) == all + 1 && ev(NR_TLB_LOCAL_FLUSH_ONE) == one);
 	else
 		EXPECT(ev(NR_TLB_LOCAL_FLUSH_ONE) == one + TLBT_BATCH &&

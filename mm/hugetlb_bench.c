@@ -42,7 +42,8 @@ static long hugetlb_bench_memmap(void)
 
 static u64 hugetlb_bench_flush_events(void)
 {
-	return vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) + vm_event_read(NR_TLB_LOCAL_FLUSH_ONE);
+	return vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) + vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) +
+	       vm_event_read(NR_TLB_LOCAL_FLUSH_RANGE);
 }
 
 /* Resize h to count, timed; the flush events, memmap pages freed and

@@ -96,7 +96,9 @@ int pgwalk_remap_page(unsigned long va, phys_addr_t pa, enum pgprot prot, phys_a
 	return rc;
 }
 
-/* pte_batch entry i of a pgwalk_remap array (ctx): its PTE and new leaf. */
+/* pte_batch entry i of a pgwalk_remap array (ctx): its PTE and new leaf.
+ * (The arch reads the array in place through b->ent; this is for an arch
+ * that asks.) */
 static void pgwalk_batch_get(const struct pte_batch *b, unsigned long i,
 			     unsigned long *va, pte_t **ptep, pte_t *val)
 {
@@ -104,8 +106,11 @@ static void pgwalk_batch_get(const struct pte_batch *b, unsigned long i,
 
 	*va = r->va;
 	*ptep = r->ptep;
-	*val = pte_mk_leaf(r->pa, 0, r->prot);
+	*val = r->val;
 }
+BUILD_BUG_ON(offsetof(struct pgwalk_remap, va) != offsetof(struct pte_batch_ent, va) ||
+	     offsetof(struct pgwalk_remap, ptep) != offsetof(struct pte_batch_ent, ptep) ||
+	     offsetof(struct pgwalk_remap, val) != offsetof(struct pte_batch_ent, val));
 
 /* Bytes of VA one PTE table maps (2 MiB with 4 KiB pages on both arches). */
 #define PGWALK_PTE_TABLE_SPAN (PAGE_SIZE * (PAGE_SIZE / sizeof(pte_t)))
@@ -115,10 +120,13 @@ static void pgwalk_batch_get(const struct pte_batch *b, unsigned long i,
  * PTE table (2 MiB: 8 entries; 1 GiB: 4096 in 8 tables), so a batch walks
  * once per table, not once per entry (and not again in the arch passes,
  * which read r->ptep).  A remap changes leaves only, never tables, so the
- * pointers hold for the whole batch. */
+ * pointers hold for the whole batch.  The same pass computes each new leaf,
+ * saves the old frame and the batch's VA span, so the arch passes only
+ * store (nothing is changed before every va is known to have a PTE). */
 int pgwalk_remap_batch(struct pgwalk_remap *r, unsigned long n)
 {
-	struct pte_batch b = { .n = n, .get = pgwalk_batch_get, .ctx = r };
+	struct pte_batch b = { .n = n, .get = pgwalk_batch_get, .ctx = r, .ent = (void *)r,
+			       .stride = sizeof(*r), .lo = ~0UL };
 	unsigned long span = 0;
 	pte_t *table = NULL;
 
@@ -136,9 +144,11 @@ int pgwalk_remap_batch(struct pgwalk_remap *r, unsigned long n)
 		if (!ep || !pte_present(*ep))
 			return -ENOENT;
 		r[i].ptep = ep;
+		r[i].val = pte_mk_leaf(r[i].pa, 0, r[i].prot);
+		r[i].old_pa = pte_pa(*ep);
+		b.lo = MIN(b.lo, r[i].va);
+		b.hi = MAX(b.hi, r[i].va + PAGE_SIZE);
 	}
-	for (unsigned long i = 0; i < n; i++)
-		r[i].old_pa = pte_pa(*r[i].ptep);
 	arch_set_ptes_batch(&b);
 	return 0;
 }

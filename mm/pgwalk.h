@@ -40,14 +40,17 @@ int pgwalk_map_page(unsigned long va, phys_addr_t pa, enum pgprot prot, pgwalk_a
  * of one (below): on arm64 one break-before-make with one TLBI. */
 int pgwalk_remap_page(unsigned long va, phys_addr_t pa, enum pgprot prot, phys_addr_t *old_pa);
 /* One entry of a batched remap: va's present PTE is pointed at pa with
- * prot; the old frame comes back in old_pa.  ptep is the batch's own
- * (pgwalk_remap_batch() fills it): callers leave it out. */
+ * prot; the old frame comes back in old_pa.  ptep and val are the batch's
+ * own (pgwalk_remap_batch() fills them): callers leave them out.  The
+ * first three fields are struct pte_batch_ent's, so the arch reads the
+ * array in place. */
 struct pgwalk_remap {
 	unsigned long va;
+	pte_t *ptep;
+	pte_t val;
 	phys_addr_t pa;
 	enum pgprot prot;
 	phys_addr_t old_pa;
-	pte_t *ptep;
 };
 /* Remap n present PTEs as one batch with one TLB invalidation for the
  * batch (arch_set_ptes_batch: per entry up to TLB_FLUSH_ALL_THRESHOLD, else

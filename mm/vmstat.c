@@ -42,6 +42,7 @@ static const char *const vmstat_event_names[NR_VM_EVENTS] = {
 	[NR_TLB_REMOTE_FLUSH_DEFERRED] = "nr_tlb_remote_flush_deferred",
 	[NR_TLB_REMOTE_FLUSH_ON_WAKE] = "nr_tlb_remote_flush_on_wake",
 	[NR_VMEMMAP_BBM_FAULT] = "nr_vmemmap_bbm_fault",
+	[NR_TLB_LOCAL_FLUSH_RANGE] = "nr_tlb_local_flush_range",
 };
 
 /* /proc/vmstat: "name value" lines, free pages first as in Linux. */

@@ -2,7 +2,7 @@
  * functions so host tests can substitute recorders for them. */
 	.text
 	.globl	__dsb_ishst, __dsb_ish, __isb
-	.globl	__tlbi_vaale1is, __tlbi_vaae1is, __tlbi_vmalle1is
+	.globl	__tlbi_vaale1is, __tlbi_vaae1is, __tlbi_vmalle1is, __tlbi_rvaale1is
 __dsb_ishst:
 	dsb	ishst
 	ret
@@ -20,4 +20,7 @@ __tlbi_vaae1is:
 	ret
 __tlbi_vmalle1is:
 	tlbi	vmalle1is
+	ret
+__tlbi_rvaale1is:			/* TLBI RVAALE1IS, x0 (op1 0, C8, C2, op2 7) */
+	sys	#0, c8, c2, #7, x0
 	ret

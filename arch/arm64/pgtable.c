@@ -17,7 +17,8 @@
  * need the final DSB/ISB.  A batch (arch_set_ptes_batch) breaks every entry
  * first and pays the barriers and TLBIs once for all of them:
  *
- *     break e0..en-1 | DSB ISHST | TLBI x n (or VMALLE1IS) | DSB ISH; ISB
+ *     break e0..en-1 | DSB ISHST | TLBI RVAALE1IS [lo, hi) | DSB ISH; ISB
+ *                                 (without FEAT_TLBIRANGE: TLBI x n or VMALLE1IS)
  *     |<------------------- window open: arm64_bbm_window ----------------
  *     ---------------->| make e0..en-1 | DSB ISHST; ISB | window closed
  *
@@ -37,6 +38,7 @@ phys_addr_t arm64_ttbr1_pa;
 struct arm64_bbm_window arm64_bbm_window;
 void (*arm64_bbm_window_hook)(void);
 const struct arm64_bbm_smp_ops *arm64_bbm_smp;
+bool arm64_tlbi_range;          /* asm/tlbflush.h; setup.c sets it at boot */
 
 pte_t *arch_pgd(void)
 {
@@ -124,31 +126,36 @@ void arch_set_pte(unsigned long va, int level, pte_t *ptep, pte_t val)
 static void bbm_break(const struct pte_batch *b)
 {
 	for (unsigned long i = 0; i < b->n; i++) {
-		unsigned long va;
-		pte_t *ptep, val;
-		b->get(b, i, &va, &ptep, &val);
-		volatile pte_t *p = ptep;
+		struct pte_batch_ent tmp;
+		const struct pte_batch_ent *e = pte_batch_entry(b, i, &tmp);
+		volatile pte_t *p = e->ptep;
 		pte_t old = *p;
-		if (!pte_present(old) || old == val)
+		if (!pte_present(old) || old == e->val)
 			continue;
-		*p = pte_needs_bbm(old, val, 0) ? 0 : val;
+		*p = pte_needs_bbm(old, e->val, 0) ? 0 : e->val;
 	}
 }
 
-/* One invalidation for the whole batch: per entry up to
- * TLB_FLUSH_ALL_THRESHOLD entries, else TLBI VMALLE1IS; counted. */
-static void bbm_flush(const struct pte_batch *b)
+/* One invalidation for the whole batch of window w: with FEAT_TLBIRANGE one
+ * TLBI RVAALE1IS over [lo, hi) (a span too large for it: VMALLE1IS);
+ * without it per entry up to TLB_FLUSH_ALL_THRESHOLD entries, else TLBI
+ * VMALLE1IS.  Counted: range, one (per entry) or all. */
+static void bbm_flush(const struct arm64_bbm_window *w)
 {
+	const struct pte_batch *b = w->batch;
+	unsigned long op;
+
 	__dsb_ishst();
-	if (b->n > TLB_FLUSH_ALL_THRESHOLD) {
+	if (arm64_tlbi_range && tlbi_range_op(w->lo, w->hi, &op)) {
+		__tlbi_rvaale1is(op);
+		count_vm_event(NR_TLB_LOCAL_FLUSH_RANGE);
+	} else if (arm64_tlbi_range || b->n > TLB_FLUSH_ALL_THRESHOLD) {
 		__tlbi_vmalle1is();
 		count_vm_event(NR_TLB_LOCAL_FLUSH_ALL);
 	} else {
 		for (unsigned long i = 0; i < b->n; i++) {
-			unsigned long va;
-			pte_t *ptep, val;
-			b->get(b, i, &va, &ptep, &val);
-			__tlbi_vaale1is(tlbi_vaddr(va));
+			struct pte_batch_ent tmp;
+			__tlbi_vaale1is(tlbi_vaddr(pte_batch_entry(b, i, &tmp)->va));
 		}
 		count_vm_events(NR_TLB_LOCAL_FLUSH_ONE, b->n);
 	}
@@ -160,12 +167,11 @@ static void bbm_flush(const struct pte_batch *b)
 static void bbm_make(const struct pte_batch *b)
 {
 	for (unsigned long i = 0; i < b->n; i++) {
-		unsigned long va;
-		pte_t *ptep, val;
-		b->get(b, i, &va, &ptep, &val);
-		volatile pte_t *p = ptep;
-		if (*p != val)
-			*p = val;
+		struct pte_batch_ent tmp;
+		const struct pte_batch_ent *e = pte_batch_entry(b, i, &tmp);
+		volatile pte_t *p = e->ptep;
+		if (*p != e->val)
+			*p = e->val;
 	}
 	__dsb_ishst();
 	__isb();
@@ -178,7 +184,7 @@ static void bbm_finish(struct arm64_bbm_window *w)
 {
 	if (w->state == BBM_BREAKING) {
 		bbm_break(w->batch);
-		bbm_flush(w->batch);
+		bbm_flush(w);
 		w->state = BBM_BROKEN;
 	}
 	bbm_make(w->batch);
@@ -188,23 +194,22 @@ static void bbm_finish(struct arm64_bbm_window *w)
 void arch_set_ptes_batch(const struct pte_batch *b)
 {
 	struct arm64_bbm_window *w = &arm64_bbm_window;
-	unsigned long lo = ~0UL, hi = 0;
+	unsigned long lo = b->lo, hi = b->hi;
 
 	if (!b->n)
 		return;
-	for (unsigned long i = 0; i < b->n; i++) {
-		unsigned long va;
-		pte_t *ptep, val;
-		b->get(b, i, &va, &ptep, &val);
-		lo = MIN(lo, va);
-		hi = MAX(hi, va + PAGE_SIZE);
+	for (unsigned long i = 0; !b->hi && i < b->n; i++) {   /* span not given */
+		struct pte_batch_ent tmp;
+		const struct pte_batch_ent *e = pte_batch_entry(b, i, &tmp);
+		lo = i ? MIN(lo, e->va) : e->va;
+		hi = MAX(hi, e->va + PAGE_SIZE);
 	}
 	if (arm64_bbm_smp)
 		arm64_bbm_smp->begin();
 	bbm_open(w, b, lo, hi);
 	bbm_break(b);
 	if (w->batch)                   /* not finished by the fault handler */
-		bbm_flush(b);
+		bbm_flush(w);
 	w->state = BBM_BROKEN;
 	if (arm64_bbm_window_hook)
 		arm64_bbm_window_hook();

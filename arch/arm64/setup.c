@@ -10,6 +10,9 @@
 #include <asm/vmparam.h>
 #include <pagoda/acpi.h>
 #include <asm/pgtable.h>
+#include <pagoda/cmdline.h>
+#include <asm/sysreg.h>
+#include <asm/tlbflush.h>
 #include "mm/pgwalk.h"
 #include "arm64.h"
 #include "gic.h"
@@ -70,6 +73,31 @@ static const void *arm64_acpi_map(phys_addr_t pa, size_t len)
 	return __va(pa);
 }
 
+static bool arm64_tlbi_range_off;
+
+/* arm64_tlbi_range=off: batches use per-entry TLBIs or VMALLE1IS even on a
+ * CPU with FEAT_TLBIRANGE (to compare the two; docs/hvo-bbm.md). */
+static int tlbi_range_param(const char *val)
+{
+	if (val && (!strcmp(val, "on") || !strcmp(val, "off"))) {
+		arm64_tlbi_range_off = !strcmp(val, "off");
+		return 0;
+	}
+	printk("warning: arm64_tlbi_range=%s: expected on or off\n", val ? val : "");
+	return -EINVAL;
+}
+KERNEL_PARAM("arm64_tlbi_range", tlbi_range_param);
+
+/* FEAT_TLBIRANGE: ID_AA64ISAR0_EL1.TLB (bits 59:56) == 0b0010. */
+static void arm64_tlbi_init(void)
+{
+	unsigned long tlb = (read_sysreg(id_aa64isar0_el1) >> 56) & 0xf;
+
+	arm64_tlbi_range = tlb >= 2 && !arm64_tlbi_range_off;
+	printk("tlbi: ID_AA64ISAR0_EL1.TLB %#lx, range TLBI for batches %s\n", tlb,
+	       arm64_tlbi_range ? "on" : tlb >= 2 ? "off (arm64_tlbi_range=off)" : "off (no FEAT_TLBIRANGE)");
+}
+
 /* Timer and power were found before the switch; report the timer, bring
  * up the GIC (interrupts stay masked until ged.c's initcall), register
  * the CPUs (smp.c; kmain starts them next) and give
@@ -79,6 +107,7 @@ void arch_late_init(void)
 	printk("timer: generic timer at %lu Hz, virtual timer INTID %u (%s)\n",
 	       (unsigned long)arch_cycles_per_sec(), arm64_boot.vtimer_intid,
 	       fw_src_name[arm64_boot.vtimer_src]);
+	arm64_tlbi_init();
 	arm64_irq_init();
 	arm64_smp_init();
 	if (bootinfo.acpi_rsdp)

@@ -13,6 +13,7 @@ enum vm_event_item {
 	NR_TLB_REMOTE_FLUSH_DEFERRED,  /* x86_64: sender, per idle CPU not sent an IPI */
 	NR_TLB_REMOTE_FLUSH_ON_WAKE,   /* x86_64: full flushes an idle CPU owed on waking */
 	NR_VMEMMAP_BBM_FAULT,          /* arm64: struct-page reads that hit a BBM window */
+	NR_TLB_LOCAL_FLUSH_RANGE,      /* arm64: range TLBIs (TLBI RVAALE1IS), one per instruction */
 	NR_VM_EVENTS
 };
 /* Per-CPU rows (mm/vmstat.c): count_vm_event() adds to this CPU's row, an

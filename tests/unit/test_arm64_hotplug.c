@@ -41,6 +41,7 @@ void __isb(void) {}
 void __tlbi_vaale1is(unsigned long op) {}
 void __tlbi_vaae1is(unsigned long op) {}
 void __tlbi_vmalle1is(void) {}
+void __tlbi_rvaale1is(unsigned long op) {}
 void flush_tlb_kernel_range(unsigned long start, unsigned long end) { flush_range++; }
 void flush_tlb_all(void) { flush_all++; }
 phys_addr_t arch_kimage_pa(const void *va) { return (phys_addr_t)va - hp_page_offset; }

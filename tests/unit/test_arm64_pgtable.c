@@ -22,7 +22,7 @@ struct vm_event_row vm_event_cpu[NR_CPUS];
 __thread unsigned int host_cpu_id;
 
 enum ev { EV_DSB_ISHST, EV_DSB_ISH, EV_ISB, EV_TLBI_VAALE1IS, EV_TLBI_VAAE1IS,
-	  EV_TLBI_VMALLE1IS };
+	  EV_TLBI_VMALLE1IS, EV_TLBI_RVAALE1IS };
 static struct { enum ev ev; unsigned long arg; pte_t pte; } rec[2048];
 static int nrec;
 static pte_t *watched;
@@ -38,6 +38,7 @@ void __isb(void) { record(EV_ISB, 0); }
 void __tlbi_vaale1is(unsigned long op) { record(EV_TLBI_VAALE1IS, op); }
 void __tlbi_vaae1is(unsigned long op) { record(EV_TLBI_VAAE1IS, op); }
 void __tlbi_vmalle1is(void) { record(EV_TLBI_VMALLE1IS, 0); }
+void __tlbi_rvaale1is(unsigned long op) { record(EV_TLBI_RVAALE1IS, op); }
 
 static void rec_reset(pte_t *w) { nrec = 0; watched = w; }
 static bool rec_is(int i, enum ev ev, unsigned long arg, pte_t pte)
@@ -335,6 +336,68 @@ static void test_batch_window_fault(void)
 	       "fault outside the window's range is not the window's");
 }
 
+/* The range operand: TG 4K in bits 47:46, SCALE 45:44, NUM 43:39, TTL 0,
+ * BaseADDR = VA[48:12] in 36:0; the smallest SCALE whose
+ * (NUM + 1) << (5 * SCALE + 1) pages cover the span, rounded up. */
+static void test_range_op(void)
+{
+	unsigned long op = 0, v = VMEMMAP_START;
+
+	TAP_OK(tlbi_range_op(v, v + 64 * PAGE_SIZE, &op) && op == 0x4f9f80000000UL,
+	       "range operand, 64 pages: TG 1, SCALE 0, NUM 31, BaseADDR VA[48:12]");
+	TAP_OK(tlbi_range_op(v, v + 513 * PAGE_SIZE, &op) &&
+	       op == ((1UL << 46) | (1UL << 44) | (8UL << 39) | 0x1f80000000UL),
+	       "range operand, 513 pages: SCALE 1, NUM 8 (576 pages)");
+	TAP_OK(tlbi_range_op(v + 0x800, v + 0x801, &op) && op == ((1UL << 46) | 0x1f80000000UL),
+	       "range operand, part of one page: 2 pages from its page");
+	TAP_OK(tlbi_range_op(v, v + TLBI_RANGE_MAX_PAGES * PAGE_SIZE, &op) &&
+	       op == ((1UL << 46) | (3UL << 44) | (31UL << 39) | 0x1f80000000UL) &&
+	       !tlbi_range_op(v, v + (TLBI_RANGE_MAX_PAGES + 1) * PAGE_SIZE, &op),
+	       "range operand: 2^21 pages fit (SCALE 3, NUM 31), one more does not");
+}
+
+/* With FEAT_TLBIRANGE a batch of any size pays one TLBI RVAALE1IS over its
+ * span between the same barriers, counted in nr_tlb_local_flush_range; a
+ * fault in the window completes it with that one range TLBI too. */
+static void test_batch_range(void)
+{
+	u64 one = vm_event_read(NR_TLB_LOCAL_FLUSH_ONE), all = vm_event_read(NR_TLB_LOCAL_FLUSH_ALL);
+	u64 range = vm_event_read(NR_TLB_LOCAL_FLUSH_RANGE), faults = vm_event_read(NR_VMEMMAP_BBM_FAULT);
+	struct pte_batch b = batch_setup(64);
+	int tlbis = 0;
+
+	arm64_tlbi_range = true;
+	rec_reset(&batch_ptes[63]);
+	arch_set_ptes_batch(&b);
+	TAP_OK(nrec == 6 && rec_is(0, EV_DSB_ISHST, 0, 0) &&
+	       rec_is(1, EV_TLBI_RVAALE1IS, 0x4f9f80000000UL, 0) && rec_is(2, EV_DSB_ISH, 0, 0) &&
+	       rec_is(3, EV_ISB, 0, 0) && rec_is(4, EV_DSB_ISHST, 0, batch_new[63]) &&
+	       rec_is(5, EV_ISB, 0, batch_new[63]) && batch_made(64),
+	       "range batch of 64: break all, DSB ISHST, one TLBI RVAALE1IS over 64 pages, DSB ISH, ISB, make all");
+	b = batch_setup(BATCH_MAX);
+	rec_reset(NULL);
+	arch_set_ptes_batch(&b);
+	TAP_OK(nrec == 6 && rec_is(1, EV_TLBI_RVAALE1IS,
+				   (1UL << 46) | (1UL << 44) | (8UL << 39) | 0x1f80000000UL, 0) &&
+	       batch_made(BATCH_MAX),
+	       "range batch above TLB_FLUSH_ALL_THRESHOLD: one range TLBI, no VMALLE1IS");
+	TAP_OK(vm_event_read(NR_TLB_LOCAL_FLUSH_RANGE) == range + 2 &&
+	       vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) == one && vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) == all,
+	       "range batches: one nr_tlb_local_flush_range each, nothing else");
+	b = batch_setup(8);
+	hook_va = VMEMMAP_START + 3 * PAGE_SIZE + 0x40;
+	arm64_bbm_window_hook = batch_hook;
+	rec_reset(NULL);
+	arch_set_ptes_batch(&b);
+	arm64_bbm_window_hook = NULL;
+	for (int i = 0; i < nrec; i++)
+		tlbis += rec[i].ev >= EV_TLBI_VAALE1IS;
+	TAP_OK(hook_saw_broken && hook_fault_ret && hook_made && batch_made(8) && tlbis == 1 &&
+	       vm_event_read(NR_VMEMMAP_BBM_FAULT) == faults + 1 && !arm64_bbm_window.batch,
+	       "range batch, fault inside the window: completed by the handler with the one range TLBI");
+	arm64_tlbi_range = false;
+}
+
 /* Only live entries whose frame changes are broken; the others keep going. */
 static void test_batch_mixed(void)
 {
@@ -360,5 +423,7 @@ int main(void)
 	test_batch_global();
 	test_batch_window_fault();
 	test_batch_mixed();
+	test_range_op();
+	test_batch_range();
 	return TAP_DONE();
 }

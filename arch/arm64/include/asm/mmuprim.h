@@ -10,4 +10,5 @@ void __isb(void);                       /* ISB */
 void __tlbi_vaale1is(unsigned long op); /* TLBI VAALE1IS, op = VA >> 12 */
 void __tlbi_vaae1is(unsigned long op);  /* TLBI VAAE1IS (all levels), op = VA >> 12 */
 void __tlbi_vmalle1is(void);            /* TLBI VMALLE1IS */
+void __tlbi_rvaale1is(unsigned long op); /* TLBI RVAALE1IS (FEAT_TLBIRANGE), op = tlbi_range_op() */
 #endif

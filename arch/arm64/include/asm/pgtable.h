@@ -103,9 +103,10 @@ void arch_set_pte(unsigned long va, int level, pte_t *ptep, pte_t val);
 
 #include <pagoda/pte_batch.h>
 /* Store every level-0 entry of batch b with one invalidation for all:
- * break every live entry whose frame changes, DSB ISHST, TLBI VAALE1IS per
- * entry (TLBI VMALLE1IS above TLB_FLUSH_ALL_THRESHOLD), DSB ISH, ISB, then
- * make them all and DSB ISHST; ISB.  The TLBs hold nothing stale on return
+ * break every live entry whose frame changes, DSB ISHST, one TLBI RVAALE1IS
+ * over the batch's span (FEAT_TLBIRANGE; else TLBI VAALE1IS per entry, or
+ * TLBI VMALLE1IS above TLB_FLUSH_ALL_THRESHOLD), DSB ISH, ISB, then make
+ * them all and DSB ISHST; ISB.  The TLBs hold nothing stale on return
  * and the caller flushes nothing.  Counted in /proc/vmstat. */
 void arch_set_ptes_batch(const struct pte_batch *b);
 

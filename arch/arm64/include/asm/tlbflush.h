@@ -40,7 +40,26 @@
  *
  * Bits 47:44 are the translation-table-level hint on FEAT_TTL CPUs; a
  * kernel VA shifted right by 12 puts 0xf there, a wrong hint with which
- * the CPU need not invalidate the entry.  So every operand is masked. */
+ * the CPU need not invalidate the entry.  So every operand is masked.
+ *
+ * Range TLBI (FEAT_TLBIRANGE, ID_AA64ISAR0_EL1.TLB == 0b0010; QEMU's
+ * -cpu max has it): one TLBI RVAALE1IS drops the last-level entries of
+ * (NUM + 1) << (5 * SCALE + 1) pages from BaseADDR (Linux's
+ * __TLBI_VADDR_RANGE):
+ *
+ *   63..48  47..46  45..44  43..39  38..37  36...........0
+ *   ASID    TG      SCALE   NUM     TTL     BaseADDR = VA[48:12]
+ *           1 = 4K                  0 = any level
+ *
+ * A batch remap (arch_set_ptes_batch) uses one of these for its whole VA
+ * span [lo, hi) instead of a TLBI per entry or VMALLE1IS: one broadcast
+ * DVM operation.  Under QEMU's multi-threaded TCG every broadcast TLBI is
+ * a flush synchronised across all vCPUs (tlb_flush_*_all_cpus_synced:
+ * work queued on every other vCPU, halted ones woken to run it, and the
+ * issuing vCPU's flush as exclusive work), so per-entry TLBIs cost one
+ * such synchronisation each (docs/hvo-bbm.md, "What a TLBI costs").
+ * The span is rounded up to the next size the encoding has; invalidating
+ * a few more entries than were changed is always allowed. */
 #ifndef ASM_TLBFLUSH_H
 #define ASM_TLBFLUSH_H
 #include <pagoda/types.h>
@@ -53,6 +72,33 @@
 static inline unsigned long tlbi_vaddr(unsigned long va)
 {
 	return (va >> 12) & TLBI_VADDR_MASK;
+}
+
+#define TLBI_RANGE_TG_4K   (1UL << 46)
+#define TLBI_RANGE_MAX_PAGES (32UL << 16)   /* NUM 31, SCALE 3 */
+
+/* Does this CPU have FEAT_TLBIRANGE (setup.c reads ID_AA64ISAR0_EL1 at boot;
+ * arm64_tlbi_range=off turns the range forms off)? */
+extern bool arm64_tlbi_range;
+
+/* The TLBI RVA*E1IS operand covering [start, end) (kernel VAs, end > start)
+ * with the smallest SCALE that fits; false when the span exceeds
+ * TLBI_RANGE_MAX_PAGES (then flush everything). */
+static inline bool tlbi_range_op(unsigned long start, unsigned long end, unsigned long *op)
+{
+	unsigned long pages = ((end + PAGE_SIZE - 1) >> 12) - (start >> 12);
+
+	for (unsigned long scale = 0; scale < 4; scale++) {
+		unsigned long unit = 1UL << (5 * scale + 1);     /* pages per NUM step */
+		unsigned long num = (pages + unit - 1) / unit;
+
+		if (num <= 32) {
+			*op = TLBI_RANGE_TG_4K | scale << 44 | (num - 1) << 39 |
+			      ((start >> 12) & ((1UL << 37) - 1));
+			return true;
+		}
+	}
+	return false;
 }
 
 /* An unused kernel VA, inside the iomap window far above any device,
