@@ -165,17 +165,16 @@ static bool tails_plain(const struct page *h, enum zone_type z)
 }
 
 /* hugetlb_free_vmemmap=on / =off set the switch to exactly 1 / 0, as
- * /proc/sys/vm/hugetlb_optimize_vmemmap shows it. */
-static const char *cmdline_val;
+ * /proc/sys/vm/hugetlb_optimize_vmemmap shows it; the last one wins. */
+static const char *cmdline_val, *cmdline_want;
 static void hvo_cmdline(void)
 {
 	struct host_mm_opts o = { .quiet = true, .cmdline = cmdline_val };
 	char buf[64];
 
 	host_mm_boot(256 * SZ_1M, &o);
-	host_ok(host_cat("/proc/sys/vm/hugetlb_optimize_vmemmap", buf, sizeof(buf)) == 0 &&
-		!strcmp(buf, strstr(cmdline_val, "=on") ? "1\n" : "0\n"), "%s: hugetlb_optimize_vmemmap %s",
-		cmdline_val, buf);
+	host_ok(host_cat("/proc/sys/vm/hugetlb_optimize_vmemmap", buf, sizeof(buf)) == 0 && !strcmp(buf, cmdline_want),
+		"%s: hugetlb_optimize_vmemmap %s", cmdline_val, buf);
 }
 
 /* Memmap-on-memory block, Movable: optimize one huge page, another owner
@@ -240,6 +239,40 @@ static void hvo_self_hosted_donation(void)
 		"row 7's old frame stays with its owner (%lu -> %lu)", managed, totalram_pages());
 	destroy_free(h);
 	host_ok(check_ok(), "vm_check after the donation");
+}
+
+/* Two optimized huge pages H1 < H2 in one memmap-on-memory block; another
+ * owner takes H1's row-1 altmap frame.  H1's restore takes for each row
+ * the first free frame of the block's altmap range: rows 1..6 the next
+ * row's old frame, row 7 H2's row-1 frame; nothing donated.  H2's restore
+ * then finds its row 1 taken, shifts the same way and donates one. */
+static void hvo_self_hosted_neighbour(void)
+{
+	struct host_mm_opts o = { .quiet = true, .cmdline = "mem=256M" };
+	unsigned long nr = 2, start = section_nr_to_pfn(nr), f1[NV], f2[NV];
+	struct page *h1, *h2;
+	bool shifted = true;
+
+	host_mm_boot(SZ_1G, &o);
+	memory_blocks_init();
+	host_ok(add_memory(nr * SZ_128M, SZ_128M) == 0 && online_memory_block(nr, MMOP_ONLINE_MOVABLE) == 0,
+		"self-hosted block online movable");
+	h1 = take_at(start, start + PAGES_PER_SECTION, ZONE_MOVABLE, true);
+	h2 = take_at(start, start + PAGES_PER_SECTION, ZONE_MOVABLE, true);
+	host_ok(h1 && h2 && h1 < h2 && hugetlb_vmemmap_optimized(h1) && hugetlb_vmemmap_optimized(h2), "two optimized");
+	for (int i = 1; i < NV; i++) {        /* the frames optimize freed: the rows' own altmap frames */
+		f1[i] = start + (page_to_pfn(h1) - start) / ROW + (unsigned long)i;
+		f2[i] = start + (page_to_pfn(h2) - start) / ROW + (unsigned long)i;
+	}
+	host_ok(alloc_contig_range(f1[1], f1[1] + 1, ZONE_MOVABLE) == 0, "another owner takes H1's row-1 frame");
+	host_ok(restore_one(h1) == 0, "H1: nothing donated");
+	for (int i = 1; i < NV; i++)
+		shifted &= row_pfn(h1, i) == (i < 7 ? f1[i + 1] : f2[1]);
+	host_ok(shifted, "H1's rows 1..7 on its frames 2..7 and H2's row-1 frame");
+	host_ok(restore_one(h2) == 1 && row_pfn(h2, 7) == page_to_pfn(h2) + 8 * ROW - 1, "H2: one donated");
+	destroy_free(h1);
+	destroy_free(h2);
+	host_ok(check_ok(), "vm_check");
 }
 
 /* A restore list may hold pages that are not optimized (HVO was off when
@@ -340,31 +373,42 @@ static void hvo_off_dissolve(void)
 	host_ok(h && !hugetlb_vmemmap_optimized(h) && compound_head(&h[300]) == h, "HVO off: a plain compound page");
 	destroy_compound_page(h, ORDER);
 	host_ok(tails_plain(h, ZONE_NORMAL), "destroy: all 511 tails plain");
+	host_ok(!page_test_flag(h, PG_head) && !page_test_flag(h, PG_hugetlb) && h->compound_order == 0,
+		"and the head no head: flags %#llx order %u", (unsigned long long)h->flags, h->compound_order);
 	free_contig_range_hugetlb(page_to_pfn(h), page_to_pfn(h) + NPAGES);
 	host_ok(check_ok(), "vm_check");
 }
 
-/* The restore of a huge page in hot-added Normal section 2 (the first one
- * at the section's first pfn) must take no frame from section 2 (offline
- * dissolves before it isolates), but may from section 3: with the only free
- * Normal pages in section 2 it donates all 7, with them in section 3 none. */
+/* A restore takes no frame from its huge page's own sections (offline
+ * dissolves before it isolates) and may from every other one.  Hot-added
+ * Normal sections 2 and 3; the only free Normal pages are 10 in one
+ * section:
+ *   huge page at section 2's first pfn, free pages in section 2: 7 donated
+ *   huge page inside section 2,         free pages in section 3: none
+ *   huge page at section 2's last 2 MiB, free pages in section 3: none */
 static void hvo_avoid(void)
 {
 	struct host_mm_opts o = { .quiet = true, .cmdline = "mem=256M" };
-	unsigned long s2 = section_nr_to_pfn(2);
+	unsigned long s2 = section_nr_to_pfn(2), s3 = section_nr_to_pfn(3);
+	const struct { unsigned long from, to, sec, donated; } cases[] = {
+		{ s2, s2 + PAGES_PER_SECTION, 2, 7 },
+		{ s2, s2 + PAGES_PER_SECTION, 3, 0 },
+		{ s3 - NPAGES, s3, 3, 0 },
+	};
 	struct held t;
 	struct page *h;
 
 	host_mm_boot(SZ_1G, &o);
 	host_ok(host_hot_add_section(2, ZONE_NORMAL) && host_hot_add_section(3, ZONE_NORMAL), "sections 2, 3 Normal");
-	for (unsigned long sec = 2; sec <= 3; sec++) {
-		h = take_at(s2, s2 + PAGES_PER_SECTION, ZONE_NORMAL, true);
-		host_ok(h && hugetlb_vmemmap_optimized(h) && (sec == 3 || page_to_pfn(h) == s2),
-			"huge page at pfn %#lx optimized", h ? page_to_pfn(h) : 0);
+	for (unsigned long c = 0; c < ARRAY_SIZE(cases); c++) {
+		h = take_at(cases[c].from, cases[c].to, ZONE_NORMAL, true);
+		host_ok(h && hugetlb_vmemmap_optimized(h) && (c != 0 || page_to_pfn(h) == s2) &&
+			(c != 2 || page_to_pfn(h) == s3 - NPAGES), "huge page at pfn %#lx optimized", h ? page_to_pfn(h) : 0);
 		take_all(&t);
-		host_ok(give_back_in(&t, sec, 10) && nr_free_pages() == 10, "10 pages free, in section %lu", sec);
-		host_ok(restore_one(h) == (sec == 2 ? 7 : 0), "only section %lu free: %s donated", sec,
-			sec == 2 ? "all 7" : "none");
+		host_ok(give_back_in(&t, cases[c].sec, 10) && nr_free_pages() == 10, "10 pages free, in section %lu",
+			cases[c].sec);
+		host_ok(restore_one(h) == cases[c].donated, "only section %lu free: %lu donated", cases[c].sec,
+			cases[c].donated);
 		destroy_free(h);
 		host_ok(check_ok(), "vm_check");
 		give_all(&t);
@@ -410,14 +454,17 @@ static void hvo_next_to_self_hosted(void)
 int main(void)
 {
 	host_tap_init();
-	cmdline_val = "hugetlb_free_vmemmap=on";
+	cmdline_val = "hugetlb_free_vmemmap=on", cmdline_want = "1\n";
 	host_scenario("cmdline on", hvo_cmdline);
-	cmdline_val = "hugetlb_free_vmemmap=off";
+	cmdline_val = "hugetlb_free_vmemmap=off", cmdline_want = "0\n";
 	host_scenario("cmdline off", hvo_cmdline);
+	cmdline_val = "hugetlb_free_vmemmap=off hugetlb_free_vmemmap=on", cmdline_want = "1\n";
+	host_scenario("cmdline off, on", hvo_cmdline);
 	donation_cmdline = "mem=256M";
 	host_scenario("self-hosted donation", hvo_self_hosted_donation);
 	donation_cmdline = "mem=256M page_poison=on";
 	host_scenario("self-hosted donation, poisoning on", hvo_self_hosted_donation);
+	host_scenario("self-hosted, a neighbour's frame", hvo_self_hosted_neighbour);
 	host_scenario("plain heads in a restore", hvo_plain_heads);
 	host_scenario("restore or keep", hvo_keep);
 	host_scenario("junk frames", hvo_junk_frames);
