@@ -269,6 +269,34 @@ static void vmemmap_runtime(void)
 	host_ok(!host_probe_read((unsigned long)pfn_to_page(section_nr_to_pfn(nr))), "and unmaps them");
 }
 
+/* After boot every page-table frame counted in nr_page_table_pages is
+ * flagged PG_pgtable and no other frame is: the vmemmap's boot tables
+ * below the arch's root (vmemmap_mark_early_frames), the root not (it is
+ * the kernel image's); still so after a hot-add. */
+static unsigned long pgtable_frames(void)
+{
+	unsigned long n = 0;
+
+	for (unsigned long pfn = 0; pfn < section_nr_to_pfn(sparse_max_section()); pfn++)
+		n += pfn_valid(pfn) && page_test_flag(pfn_to_page(pfn), PG_pgtable);
+	return n;
+}
+
+static void vmemmap_tables_flagged(void)
+{
+	struct host_mm_opts o = { .quiet = true, .cmdline = "mem=256M memory_hotplug.memmap_on_memory=0" };
+
+	host_mm_boot(SZ_1G, &o);
+	host_ok(node_stat(NR_PAGE_TABLE_PAGES) > 0 && pgtable_frames() == (unsigned long)node_stat(NR_PAGE_TABLE_PAGES),
+		"boot: %lu PG_pgtable frames, nr_page_table_pages %ld", pgtable_frames(), node_stat(NR_PAGE_TABLE_PAGES));
+	host_ok(!page_test_flag(pfn_to_page(__pa(arch_pgd()) >> PAGE_SHIFT), PG_pgtable), "the root is not one");
+	memory_blocks_init();
+	host_ok(add_memory(4 * SZ_128M, SZ_128M) == 0 &&
+		pgtable_frames() == (unsigned long)node_stat(NR_PAGE_TABLE_PAGES),
+		"after a hot-add: %lu PG_pgtable frames, nr_page_table_pages %ld", pgtable_frames(),
+		node_stat(NR_PAGE_TABLE_PAGES));
+}
+
 /* vmemmap_unmap_section() leaves the flush to its caller: a hot-remove of
  * one block (memmap on memory, never onlined) flushes exactly once, in
  * mhp_remove_sections() after every section is unmapped. */
@@ -299,5 +327,6 @@ int main(void)
 	host_scenario("remap ro", vmemmap_remap_ro);
 	host_scenario("runtime", vmemmap_runtime);
 	host_scenario("unmap without a flush", vmemmap_unmap_no_flush);
+	host_scenario("page tables flagged", vmemmap_tables_flagged);
 	return host_tap_done();
 }
