@@ -32,12 +32,19 @@ void buddy_init(void)
 			list_init(&zones[z].free_area[o].free_list);
 }
 
-/* Put the block at page on free_area[order].  Zone lock held. */
-static void buddy_add_locked(struct zone *z, struct page *page, unsigned int order)
+/* Put the block at page on free_area[order]: at the head, or marked
+ * PG_zeroed at the tail (see "Known-zero blocks").  Zone lock held. */
+static void buddy_add_locked(struct zone *z, struct page *page, unsigned int order, bool zeroed)
 {
 	page->order = order;
 	page_set_flag(page, PG_buddy);
-	list_add(&page->lru, &z->free_area[order].free_list);
+	if (zeroed) {
+		page_set_flag(page, PG_zeroed);
+		list_add_tail(&page->lru, &z->free_area[order].free_list);
+		z->zeroed_pages += 1UL << order;
+	} else {
+		list_add(&page->lru, &z->free_area[order].free_list);
+	}
 	z->free_area[order].nr_free++;
 	z->free_pages += 1UL << order;
 }
@@ -48,10 +55,12 @@ static void buddy_add_locked(struct zone *z, struct page *page, unsigned int ord
  * share one tail page (mm/page.h). */
 void buddy_del_locked(struct zone *z, struct page *page, unsigned int order)
 {
+	if (page_test_flag(page, PG_zeroed))
+		z->zeroed_pages -= 1UL << order;
 	list_del(&page->lru);
 	page->lru.next = page->lru.prev = NULL;
 	page->order = 0;
-	page_clear_flag(page, PG_buddy);
+	page->flags &= ~((1UL << PG_buddy) | (1UL << PG_zeroed));
 	z->free_area[order].nr_free--;
 	z->free_pages -= 1UL << order;
 }
@@ -106,7 +115,7 @@ static unsigned int buddy_merge_limit(unsigned long pfn, unsigned int order)
  * tests/unit/test_mm_property.c look for such pairs).
  * Zone lock held.
  */
-void buddy_free_one_locked(struct zone *z, unsigned long pfn, unsigned int order)
+static void buddy_free_block_locked(struct zone *z, unsigned long pfn, unsigned int order, bool zeroed)
 {
 	unsigned int limit = buddy_merge_limit(pfn, order);
 
@@ -117,16 +126,23 @@ void buddy_free_one_locked(struct zone *z, unsigned long pfn, unsigned int order
 
 		if (!page_test_flag(bp, PG_buddy) || bp->order != order)
 			break;
+		zeroed = zeroed && page_test_flag(bp, PG_zeroed);
 		buddy_del_locked(z, bp, order);
 		pfn &= buddy;
 		order++;
 	}
-	buddy_add_locked(z, pfn_to_page(pfn), order);
+	buddy_add_locked(z, pfn_to_page(pfn), order, zeroed);
 }
 
-/* Free [start, end) as the largest aligned blocks.  Pages must already be
- * poisoned (or poisoning off) and have refcount 0.  Zone lock held. */
-void buddy_free_range_locked(struct zone *z, unsigned long start, unsigned long end)
+void buddy_free_one_locked(struct zone *z, unsigned long pfn, unsigned int order)
+{
+	buddy_free_block_locked(z, pfn, order, false);
+}
+
+/* Free [start, end) as the largest aligned blocks, PG_zeroed if zeroed.
+ * Pages must already be poisoned (or poisoning off) and have refcount 0.
+ * Zone lock held. */
+static void buddy_free_blocks_locked(struct zone *z, unsigned long start, unsigned long end, bool zeroed)
 {
 	while (start < end) {
 		unsigned int order = start ? (unsigned int)__builtin_ctzl(start) : MAX_ORDER;
@@ -134,9 +150,14 @@ void buddy_free_range_locked(struct zone *z, unsigned long start, unsigned long 
 		order = MIN(order, (unsigned int)MAX_ORDER);
 		while (start + (1UL << order) > end)
 			order--;
-		buddy_free_one_locked(z, start, order);
+		buddy_free_block_locked(z, start, order, zeroed);
 		start += 1UL << order;
 	}
+}
+
+void buddy_free_range_locked(struct zone *z, unsigned long start, unsigned long end)
+{
+	buddy_free_blocks_locked(z, start, end, false);
 }
 
 /* Merge what an ISOLATED section left unmerged: every free block of [start,
@@ -154,8 +175,10 @@ void buddy_remerge_range_locked(struct zone *z, unsigned long start, unsigned lo
 			pfn++;
 			continue;
 		}
+		bool zeroed = page_test_flag(pfn_to_page(head), PG_zeroed);
+
 		buddy_del_locked(z, pfn_to_page(head), order);
-		buddy_free_one_locked(z, head, order);
+		buddy_free_block_locked(z, head, order, zeroed);
 		if (!buddy_find_block(head, &head, &order))
 			panic("pfn %#lx left the free lists while merging", head);
 		pfn = MAX(pfn + 1, head + (1UL << order));
@@ -178,11 +201,11 @@ void buddy_online_range(unsigned long start_pfn, unsigned long end_pfn, enum zon
 /* Give the upper halves of a block of order high back, keeping the low
  * 2^low pages at page.  Zone lock held. */
 static void buddy_expand_locked(struct zone *z, struct page *page, unsigned int low,
-				unsigned int high)
+				unsigned int high, bool zeroed)
 {
 	while (high > low) {
 		high--;
-		buddy_add_locked(z, page + (1UL << high), high);
+		buddy_add_locked(z, page + (1UL << high), high, zeroed);
 	}
 }
 
@@ -207,14 +230,17 @@ static struct page *buddy_first_allocatable(struct free_area *fa)
  * split down.  Zone lock held. */
 struct page *buddy_alloc_locked(struct zone *z, unsigned int order)
 {
+	bool zeroed;
+
 	for (unsigned int o = order; o <= MAX_ORDER; o++) {
 		struct free_area *fa = &z->free_area[o];
 		struct page *page = buddy_first_allocatable(fa);
 
 		if (!page)
 			continue;
+		zeroed = page_test_flag(page, PG_zeroed);     /* the halves given back stay zero */
 		buddy_del_locked(z, page, o);
-		buddy_expand_locked(z, page, order, o);
+		buddy_expand_locked(z, page, order, o, zeroed);
 		return page;
 	}
 	return NULL;
@@ -307,6 +333,135 @@ void split_page(struct page *page, unsigned int order)
 		page[i].refcount = 1;
 		page[i].order = 0;
 	}
+}
+
+/*
+ * Known-zero blocks (PG_zeroed, as FreeBSD's PG_ZERO).  HVO frees vmemmap
+ * frames that hold nothing but plain ZONE_NORMAL struct pages, i.e. zero
+ * bytes, and a later restore needs frames holding exactly that: a frame
+ * that still holds it need not be written again.  The mark is a promise
+ * about every byte of a free block, so it lives only on the head of a
+ * block on a free list and only these paths touch it:
+ *
+ *   free_pages_zeroed()   marks the blocks it frees (not with poisoning on)
+ *   merge                 the merged block is marked only if both halves were
+ *   split (alloc, expand) the halves given back keep the parent's mark
+ *   buddy_del_locked()    clears it: every path that takes a block off a
+ *                         free list (allocation, pcp refill, contig take,
+ *                         offline) goes through it, so no page is ever
+ *                         handed out marked and a page freed the ordinary
+ *                         way (maybe written, maybe poisoned) never is
+ *
+ *   free_area[o]:  head [ unmarked ... unmarked | marked ... marked ] tail
+ *                  alloc_pages() takes from the head  alloc_zeroed_runs()
+ *                                                     from the tail
+ *
+ * Marked blocks go to the tail, ordinary ones to the head, and a block
+ * loses its mark only by leaving the list, so every list is unmarked
+ * blocks then marked ones: ordinary allocations use unmarked memory first,
+ * and the search for marked blocks walks from the tail and stops at the
+ * first unmarked block.  zone->zeroed_pages counts the marked pages.
+ */
+void free_pages_zeroed(unsigned long start, unsigned long end, bool online)
+{
+	struct zone *z;
+
+	if (start >= end)
+		return;
+	z = &zones[page_zone_id(pfn_to_page(start))];
+	for (unsigned long pfn = start; !online && pfn < end; pfn++) {
+		struct page *p = pfn_to_page(pfn);
+
+		KASSERT(p->refcount == 1 && !(p->flags & ((1UL << PG_buddy) | (1UL << PG_reserved))),
+			"pfn %#lx is not an allocated page (refcount %d)", pfn, p->refcount);
+		p->refcount = 0;
+	}
+	page_poison_fill(start, end - start);
+	zone_lock(z);
+	buddy_free_blocks_locked(z, start, end, !page_poison_enabled);
+	if (online)
+		z->managed_pages += end - start;
+	zone_unlock(z);
+}
+
+/* The marked blocks of free_area[o] (walked from the tail) outside
+ * [avoid_start, avoid_end) and ISOLATED sections, taken into runs[*nr..max)
+ * until *want pages: a block larger than *want is split, its upper halves
+ * stay free and marked.  Zone lock held. */
+static void buddy_take_zeroed_locked(struct zone *z, unsigned int o, unsigned long *want,
+				     unsigned long avoid_start, unsigned long avoid_end,
+				     struct pfn_run *runs, unsigned long *nr, unsigned long max)
+{
+	struct list_head *fl = &z->free_area[o].free_list, *e, *prev;
+
+	for (e = fl->prev; e != fl && *want && *nr < max; e = prev) {
+		struct page *p = list_entry(e, struct page, lru);
+		unsigned long pfn = page_to_pfn(p);
+		unsigned int k = o;
+
+		prev = e->prev;
+		if (!page_test_flag(p, PG_zeroed))
+			break;                            /* the marked blocks are the tail */
+		if ((pfn + (1UL << o) > avoid_start && pfn < avoid_end) || pfn_section_isolated(pfn))
+			continue;
+		while ((1UL << k) > *want)
+			k--;
+		buddy_del_locked(z, p, o);
+		buddy_expand_locked(z, p, k, o, true);
+		runs[(*nr)++] = (struct pfn_run){ pfn, 1UL << k };
+		*want -= 1UL << k;
+	}
+}
+
+/* One group of want pages of marked blocks into runs[*nr..max): blocks that
+ * fit, largest first, from the orders want fits (the tails of those lists:
+ * usually the 1 + 2 + 4 frames one optimize freed together), else a larger
+ * marked block split.  Returns the pages taken.  Zone lock held. */
+static unsigned long buddy_take_zeroed_group_locked(struct zone *z, unsigned long want,
+						    unsigned long avoid_start, unsigned long avoid_end,
+						    struct pfn_run *runs, unsigned long *nr, unsigned long max)
+{
+	unsigned long left = want, before;
+
+	do {
+		unsigned int top = 63 - (unsigned int)__builtin_clzl(left);
+
+		before = left;
+		for (int o = (int)MIN(top, (unsigned int)MAX_ORDER); o >= 0 && left && *nr < max; o--)
+			buddy_take_zeroed_locked(z, (unsigned int)o, &left, avoid_start, avoid_end, runs, nr, max);
+		for (unsigned int o = top + 1; o <= MAX_ORDER && left == before && *nr < max; o++)
+			buddy_take_zeroed_locked(z, o, &left, avoid_start, avoid_end, runs, nr, max);
+	} while (left && left != before && *nr < max);
+	return want - left;
+}
+
+long alloc_zeroed_runs(enum zone_type zt, unsigned long want, unsigned long unit,
+		       unsigned long avoid_start, unsigned long avoid_end, struct pfn_run *runs,
+		       unsigned long max)
+{
+	struct zone *z;
+	unsigned long nr = 0;
+
+	if (zt >= NR_ZONES || !__atomic_load_n(&zones[zt].zeroed_pages, __ATOMIC_RELAXED))
+		return 0;
+	if (should_fail_alloc_page(0))              /* mm/fail_page_alloc.c */
+		return -ENOMEM;
+	z = &zones[zt];
+	zone_lock(z);
+	while (want && nr < max) {
+		unsigned long g = MIN(MAX(unit, 1UL), want);
+
+		if (buddy_take_zeroed_group_locked(z, g, avoid_start, avoid_end, runs, &nr, max) < g)
+			break;
+		want -= g;
+	}
+	zone_unlock(z);
+	for (unsigned long r = 0; r < nr; r++)
+		for (unsigned long pfn = runs[r].pfn; pfn < runs[r].pfn + runs[r].n; pfn++) {
+			pfn_to_page(pfn)->refcount = 1;
+			pfn_to_page(pfn)->order = 0;
+		}
+	return (long)nr;
 }
 
 bool buddy_find_block(unsigned long pfn, unsigned long *head, unsigned int *order)

@@ -41,6 +41,7 @@ struct zone {
 	unsigned long free_pages;        /* pages in all free blocks */
 	unsigned long managed_pages;     /* pages ever handed to this zone and not taken back */
 	unsigned long present_pages;     /* RAM pages (not holes) in sections of this zone */
+	unsigned long zeroed_pages;      /* pages in PG_zeroed free blocks (mm/buddy.c) */
 };
 extern struct zone zones[NR_ZONES];
 
@@ -79,6 +80,23 @@ int alloc_pages_outside(unsigned int order, enum zone_type zt, unsigned long avo
 /* Hand [start_pfn, end_pfn) (initialised, unreserved struct pages) to zone
  * as the largest aligned blocks; they become managed pages. */
 void buddy_online_range(unsigned long start_pfn, unsigned long end_pfn, enum zone_type zone);
+
+/* Known-zero free blocks (PG_zeroed, FreeBSD's PG_ZERO; theory in
+ * mm/buddy.c).  free_pages_zeroed(): give [start, end) (one section, one
+ * zone, every byte of the pages zero) to the buddy allocator, marked
+ * PG_zeroed unless page poisoning is on (then poisoned, unmarked): with
+ * online the pages are new managed pages (initialised, unreserved struct
+ * pages), else allocated order-0 pages (refcount 1).  alloc_zeroed_runs():
+ * up to want pages of marked free blocks of zone zt outside [avoid_start,
+ * avoid_end) and ISOLATED sections, in groups of unit pages (each group
+ * from the blocks freed together last), as order-0 allocated pages
+ * (refcount 1), in at most max runs[]: the number of runs (0: none marked
+ * there), or -ENOMEM for an injected failure (mm/fail_page_alloc.c). */
+struct pfn_run { unsigned long pfn, n; };
+void free_pages_zeroed(unsigned long start, unsigned long end, bool online);
+long alloc_zeroed_runs(enum zone_type zt, unsigned long want, unsigned long unit,
+		       unsigned long avoid_start, unsigned long avoid_end, struct pfn_run *runs,
+		       unsigned long max);
 
 /* For mm/buddy*.c and mm/pcp.c only.  Zone lock held. */
 void buddy_del_locked(struct zone *z, struct page *page, unsigned int order);

@@ -173,58 +173,102 @@ KERNEL_PARAM("hugetlb_free_vmemmap", hvo_set_enabled);
 
 /* ------------------------------------------------------------ frames */
 
-/* Frames for the vmemmap come from the buddy allocator a block of
- * 2^HVO_STASH_ORDER pages at a time, as order-0 pages: one buddy call per 8
- * frames instead of one per frame.  hvo_stash_drain() gives back what a
- * call did not use.  A restore sets hvo_avoid to the sections of the huge
+/* Frames for the vmemmap come from the buddy allocator a few at a time,
+ * as order-0 pages, into a stash of runs: first known-zero blocks
+ * (PG_zeroed, mm/buddy.c: frames an optimize freed, still holding the
+ * plain ZONE_NORMAL struct pages they held, so a restore maps them without
+ * writing them), as many as the caller still needs (a huge page's rows, at
+ * most HVO_STASH_ZEROED) in one zone-lock hold, sorted by pfn; when there
+ * are none, the largest block up to HVO_STASH_ORDER.  Asking for one huge
+ * page's rows takes the blocks its optimize freed last (the lists' tails),
+ * usually one run of 7 split as 1 + 2 + 4: restored in ascending order, the
+ * next grow frees them as one run again.
+ * hvo_stash_drain() gives back what a call did not use (known-zero runs
+ * marked again).  A restore sets hvo_avoid to the sections of the huge
  * page it restores: a dissolve is how offline empties a block (before the
  * block is ISOLATED), so a vmemmap frame taken from that block would make
  * the offline fail on it. */
 #define HVO_STASH_ORDER 3
-static struct { unsigned long pfn, n; } hvo_stash;
+#define HVO_STASH_ZEROED 512
+#define HVO_STASH_RUNS 32
+#define HVO_STASH_HEADS 7           /* more huge pages' rows a refill asks for */
+static struct {
+	struct pfn_run run[HVO_STASH_RUNS];
+	unsigned long next, nr;            /* runs [next, nr) hold frames */
+	bool zeroed;                       /* they are known-zero blocks */
+} hvo_stash;
 static struct { unsigned long start, end; } hvo_avoid;
 
-/* Refill the stash with the largest block up to HVO_STASH_ORDER that
- * ZONE_NORMAL has outside hvo_avoid and outside ISOLATED sections.  False
- * if there is none. */
-static bool hvo_stash_refill(void)
+/* Refill the empty stash with up to want known-zero frames in groups of
+ * unit (sorted by pfn), else with the largest block up to HVO_STASH_ORDER,
+ * from ZONE_NORMAL outside hvo_avoid and outside ISOLATED sections.  False
+ * if there is none (or a failure was injected). */
+static bool hvo_stash_refill(unsigned long want, unsigned long unit)
 {
-	for (int order = HVO_STASH_ORDER; order >= 0; order--) {
+	long nr = alloc_zeroed_runs(ZONE_NORMAL, MIN(want, (unsigned long)HVO_STASH_ZEROED), unit,
+				    hvo_avoid.start, hvo_avoid.end, hvo_stash.run, HVO_STASH_RUNS);
+
+	for (long i = 1; i < nr; i++)                   /* insertion sort: a few runs */
+		for (long j = i; j > 0 && hvo_stash.run[j].pfn < hvo_stash.run[j - 1].pfn; j--) {
+			struct pfn_run t = hvo_stash.run[j];
+
+			hvo_stash.run[j] = hvo_stash.run[j - 1];
+			hvo_stash.run[j - 1] = t;
+		}
+	hvo_stash.next = 0;
+	hvo_stash.nr = nr > 0 ? (unsigned long)nr : 0;
+	hvo_stash.zeroed = nr > 0;
+	for (int order = HVO_STASH_ORDER; !nr && order >= 0; order--) {
 		unsigned long pfn;
 
 		if (alloc_pages_outside((unsigned int)order, ZONE_NORMAL, hvo_avoid.start, hvo_avoid.end,
 					&pfn))
 			continue;
-		hvo_stash.pfn = pfn;
-		hvo_stash.n = 1UL << order;
-		return true;
+		hvo_stash.run[0] = (struct pfn_run){ pfn, 1UL << order };
+		hvo_stash.nr = 1;
+		break;
 	}
-	return false;
+	return hvo_stash.nr;
 }
 
 static void hvo_stash_drain(void)
 {
-	for (; hvo_stash.n; hvo_stash.n--, hvo_stash.pfn++)
-		free_pages(pfn_to_page(hvo_stash.pfn), 0);
+	for (; hvo_stash.next < hvo_stash.nr; hvo_stash.next++) {
+		struct pfn_run *r = &hvo_stash.run[hvo_stash.next];
+
+		if (hvo_stash.zeroed)
+			free_pages_zeroed(r->pfn, r->pfn + r->n, false);   /* untouched: still zero */
+		for (unsigned long pfn = r->pfn; !hvo_stash.zeroed && pfn < r->pfn + r->n; pfn++)
+			free_pages(pfn_to_page(pfn), 0);
+	}
+	hvo_stash.next = hvo_stash.nr = 0;
 }
 
 /* A frame for the vmemmap from the buddy allocator: ZONE_NORMAL, never in an
- * ISOLATED section; PG_memmap, refcount 1, counted in nr_memmap_pages.
- * 0 when there is none (or a test injected a failure). */
-static phys_addr_t hvo_frame_alloc(void)
+ * ISOLATED section; PG_memmap, refcount 1, counted in nr_memmap_pages; with
+ * zeroed != NULL, *zeroed tells whether it holds only zero bytes.  want:
+ * frames the caller expects to take in a row, this one included, in
+ * groups of unit (one huge page's rows): a refill asks for that many.  0
+ * when there is none (or a test injected a failure). */
+static phys_addr_t hvo_frame_alloc(unsigned long want, unsigned long unit, bool *zeroed)
 {
+	struct pfn_run *r = &hvo_stash.run[hvo_stash.next];
 	struct page *p;
 
 	if (hugetlb_vmemmap_fail_allocs) {
 		hugetlb_vmemmap_fail_allocs--;
 		return 0;
 	}
-	if (hvo_stash.n && hvo_stash.pfn >= hvo_avoid.start && hvo_stash.pfn < hvo_avoid.end)
+	if (hvo_stash.next < hvo_stash.nr && r->pfn >= hvo_avoid.start && r->pfn < hvo_avoid.end)
 		hvo_stash_drain();
-	if (!hvo_stash.n && !hvo_stash_refill())
+	if (hvo_stash.next == hvo_stash.nr && !hvo_stash_refill(want, unit))
 		return 0;
-	p = pfn_to_page(hvo_stash.pfn++);
-	hvo_stash.n--;
+	r = &hvo_stash.run[hvo_stash.next];
+	p = pfn_to_page(r->pfn++);
+	if (!--r->n)
+		hvo_stash.next++;
+	if (zeroed)
+		*zeroed = hvo_stash.zeroed;
 	page_set_flag(p, PG_memmap);
 	mod_node_stat(NR_MEMMAP_PAGES, 1);
 	return (phys_addr_t)page_to_pfn(p) << PAGE_SHIFT;
@@ -241,9 +285,9 @@ static bool hvo_frame_onlines(unsigned long pfn)
 }
 
 /* Hand the boot or self-hosted frames [start, end) (one section) to the
- * buddy allocator as new managed pages of the section's zone; boot frames
- * leave nr_memmap_boot_pages. */
-static void hvo_frames_online(unsigned long start, unsigned long end)
+ * buddy allocator as new managed pages of the section's zone, known-zero
+ * blocks if zeroed (mm/buddy.c); boot frames leave nr_memmap_boot_pages. */
+static void hvo_frames_online(unsigned long start, unsigned long end, bool zeroed)
 {
 	enum zone_type z = (enum zone_type)pfn_to_section(start)->zone;
 	long boot = 0;
@@ -255,7 +299,10 @@ static void hvo_frames_online(unsigned long start, unsigned long end)
 		*p = (struct page){ 0 };
 		page_set_zone(p, z);
 	}
-	buddy_online_range(start, end, z);
+	if (zeroed)
+		free_pages_zeroed(start, end, true);
+	else
+		buddy_online_range(start, end, z);
 	mod_node_stat(NR_MEMMAP_BOOT_PAGES, -boot);
 }
 
@@ -268,7 +315,7 @@ static void hvo_frame_free(phys_addr_t pa)
 	struct page *p = pfn_to_page(pfn);
 
 	if (hvo_frame_onlines(pfn)) {
-		hvo_frames_online(pfn, pfn + 1);
+		hvo_frames_online(pfn, pfn + 1, false);
 	} else if (page_test_flag(p, PG_memmap)) {
 		page_clear_flag(p, PG_memmap);
 		free_pages(p, 0);
@@ -286,33 +333,46 @@ static int hvo_frame_kind(unsigned long pfn)
 	return hvo_frame_onlines(pfn) ? 1 : page_test_flag(pfn_to_page(pfn), PG_memmap) ? 2 : 0;
 }
 
+/* Does the old frame of optimize batch entry i hold only zero bytes?  It
+ * held plain struct pages of its huge page (a grow optimizes before it
+ * writes any, mm/page.h), and a plain ZONE_NORMAL struct page is zero. */
+static bool hvo_old_zeroed(unsigned long i)
+{
+	return page_zone_id((const struct page *)hvo_batch[i].va) == ZONE_NORMAL;
+}
+
 /* Free the old frames of optimize batch [0, n).  A run of consecutive frames
  * of one kind and section - a huge page's 7 frames usually are one, as both
  * the boot memmap and a restore hand frames out ascending - goes back in one
- * call: buddy_online_range() for boot/self-hosted frames, free_contig_range()
- * for run-time ones. */
+ * call: as new managed pages for boot/self-hosted frames, as allocated pages
+ * for run-time ones; known-zero blocks (PG_zeroed) when they held plain
+ * ZONE_NORMAL struct pages, so a restore can map them without a fill. */
 static void hvo_frames_free(unsigned long n)
 {
 	for (unsigned long i = 0, j; i < n; i = j) {
 		unsigned long pfn = hvo_batch[i].old_pa >> PAGE_SHIFT;
 		int kind = hvo_frame_kind(pfn);
+		bool zeroed = hvo_old_zeroed(i);
 
 		j = i + 1;
 		while (kind && j < n && (hvo_batch[j].old_pa >> PAGE_SHIFT) == pfn + (j - i) &&
 		       pfn_to_section_nr(pfn + (j - i)) == pfn_to_section_nr(pfn) &&
-		       hvo_frame_kind(pfn + (j - i)) == kind)
+		       hvo_frame_kind(pfn + (j - i)) == kind && hvo_old_zeroed(j) == zeroed)
 			j++;
 		if (kind == 1) {
-			hvo_frames_online(pfn, pfn + (j - i));
+			hvo_frames_online(pfn, pfn + (j - i), zeroed);
 			continue;
 		}
-		if (kind == 0 || j - i == 1) {
+		if (kind == 0) {
 			hvo_frame_free(hvo_batch[i].old_pa);   /* panics on a non-memmap frame */
 			continue;
 		}
 		for (unsigned long k = pfn; k < pfn + (j - i); k++)
 			page_clear_flag(pfn_to_page(k), PG_memmap);
-		free_contig_range(pfn, pfn + (j - i));
+		if (zeroed)
+			free_pages_zeroed(pfn, pfn + (j - i), false);
+		else
+			free_contig_range(pfn, pfn + (j - i));
 		mod_node_stat(NR_MEMMAP_PAGES, -(long)(j - i));
 	}
 }
@@ -326,7 +386,7 @@ static struct page *hvo_tail_get(enum zone_type z, unsigned int order)
 	struct hvo_tail_page *t = &hvo_tails[z][order];
 
 	if (!t->frame) {
-		phys_addr_t pa = hvo_frame_alloc();
+		phys_addr_t pa = hvo_frame_alloc(1, 1, NULL);
 		struct page *tails;
 
 		if (!pa)
@@ -518,6 +578,25 @@ static void hvo_unqueue_restore(unsigned long from, unsigned long to)
 	}
 }
 
+/* Keep the restore of the order-order page at hpfn from taking frames in
+ * its own sections (hvo_avoid) when one of them is hot-added: offline
+ * dissolves before it isolates, and a frame there would make it fail.  Boot
+ * sections are never offlined (memory_hotplug.c refuses SECTION_EARLY), so
+ * a page wholly in boot memory avoids nothing and may reuse the known-zero
+ * frames its own optimize freed next to it. */
+static void hvo_avoid_set(unsigned long hpfn, unsigned int order)
+{
+	unsigned long first = pfn_to_section_nr(hpfn), last = pfn_to_section_nr(hpfn + (1UL << order) - 1);
+
+	hvo_avoid.start = hvo_avoid.end = 0;
+	for (unsigned long nr = first; nr <= last; nr++)
+		if (!sparse_section_has(nr, SECTION_EARLY)) {
+			hvo_avoid.start = section_nr_to_pfn(first);
+			hvo_avoid.end = section_nr_to_pfn(last + 1);
+			return;
+		}
+}
+
 /* Queue fresh frames for head's vmemmap pages 1..N-1 at hvo_batch[*n], each
  * holding 64 plain struct pages: from the buddy while it has frames (for a
  * self-hosted section: from the section's own altmap range), else donated by
@@ -529,14 +608,15 @@ static long hvo_queue_restore(struct page *head, unsigned int order, unsigned lo
 	unsigned long hpfn = page_to_pfn(head), nv = hvo_vmemmap_pages(order), donated = 0, n0 = *n;
 	bool buddy_empty = false;
 
-	hvo_avoid.start = section_nr_to_pfn(pfn_to_section_nr(hpfn));
-	hvo_avoid.end = section_nr_to_pfn(pfn_to_section_nr(hpfn + (1UL << order) - 1) + 1);
+	hvo_avoid_set(hpfn, order);
 
 	for (unsigned long i = 1; i < nv; i++) {
 		unsigned long backs = hpfn + i * PAGES_PER_VMEMMAP_PAGE;
 		bool self = sparse_section_has(pfn_to_section_nr(backs), SECTION_SELF_HOSTED);
+		bool zeroed = false;
 		phys_addr_t pa = self ? hvo_altmap_frame(hvo_va(head, i)) :
-				 buddy_empty ? 0 : hvo_frame_alloc();
+				 buddy_empty ? 0 :
+				 hvo_frame_alloc(nv - i + HVO_STASH_HEADS * (nv - 1), nv - 1, &zeroed);
 
 		hvo_source[*n] = HVO_FROM_BUDDY;
 		if (!pa && !may_donate) {
@@ -549,7 +629,8 @@ static long hvo_queue_restore(struct page *head, unsigned int order, unsigned lo
 			pa = (phys_addr_t)hvo_donor_pfn(hpfn, order, i, donated++, self) << PAGE_SHIFT;
 			hvo_source[*n] = self ? HVO_DONATED_SELF_HOSTED : HVO_DONATED;
 		}
-		hvo_fill_plain(pa, page_zone_id(head));
+		if (!(pa && zeroed && page_zone_id(head) == ZONE_NORMAL))
+			hvo_fill_plain(pa, page_zone_id(head));       /* a known-zero frame is plain already */
 		hvo_batch[(*n)++] = (struct pgwalk_remap){ .va = hvo_va(head, i), .pa = pa,
 							   .prot = PROT_KERNEL_RW };
 	}

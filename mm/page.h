@@ -93,6 +93,7 @@ enum pageflags {
 	PG_pgtable,      /* frame is a kernel page-table page */
 	PG_vmemmap_optimized, /* head of a huge page whose tail vmemmap is the shared tail page (HVO) */
 	PG_pcp,          /* free order-0 page on a per-CPU list (mm/pcp.c) */
+	PG_zeroed,       /* head of a free buddy block whose pages hold only zero bytes (mm/buddy.c) */
 	NR_PAGEFLAGS
 };
 

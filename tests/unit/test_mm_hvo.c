@@ -16,6 +16,7 @@
 #include "mm/hugetlb.h"
 #include "mm/memory_hotplug.h"
 #include "mm/sparse_vmemmap.h"
+#include "mm/page_poison.h"
 
 #define ORDER 9
 #define NPAGES (1UL << ORDER)
@@ -364,6 +365,116 @@ static void hvo_exhaustion(void)
 	(void)c0;
 }
 
+/* Is every page of the held blocks free of PG_zeroed? */
+static bool held_unmarked(const unsigned long *pfns, const unsigned int *orders, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++)
+		for (unsigned long k = 0; k < (1UL << orders[i]); k++)
+			if (page_test_flag(pfn_to_page(pfns[i] + k), PG_zeroed))
+				return false;
+	return true;
+}
+
+/* Known-zero frames (PG_zeroed, mm/buddy.c): the 28 frames an optimize of 4
+ * pages frees go back as marked free blocks (not with page_poison=on) and
+ * the restore maps exactly those, unwritten.  Taken by ordinary allocations
+ * and scribbled on in between, no page is handed out marked, the marks are
+ * gone, and the restore fills its frames: every restored tail struct page
+ * is plain either way. */
+static const char *zeroed_cmdline;
+static void hvo_known_zero(void)
+{
+	struct host_mm_opts o = { .quiet = true, .cmdline = zeroed_cmdline };
+
+	host_mm_boot(256 * SZ_1M, &o);
+	for (int scribble = 0; scribble < 2; scribble++) {
+		bool poison = page_poison_enabled, marked = true, plain = true;
+		unsigned long old[4 * (NV - 1)], z0, reused = 0, *pfns, n, head;
+		unsigned int *orders, order;
+		struct page *hp[4];
+		LIST_HEAD(l);
+
+		for (int i = 0; i < 4; i++) {
+			hp[i] = take_huge(true);
+			list_add_tail(&hp[i]->lru, &l);
+			for (int v = 1; v < NV; v++)
+				old[i * (NV - 1) + v - 1] = frame_of((unsigned long)hp[i] + v * PAGE_SIZE) >> PAGE_SHIFT;
+		}
+		z0 = zones[ZONE_NORMAL].zeroed_pages;
+		prep(&l, true);
+		for (int k = 0; k < 4 * (NV - 1); k++)
+			marked &= buddy_find_block(old[k], &head, &order) &&
+				  page_test_flag(pfn_to_page(head), PG_zeroed) == !poison;
+		host_ok(marked && zones[ZONE_NORMAL].zeroed_pages == z0 + (poison ? 0 : 28),
+			"optimize: the 28 old frames are free %s (zeroed_pages %lu -> %lu)",
+			poison ? "and unmarked (poisoned)" : "known-zero blocks", z0, zones[ZONE_NORMAL].zeroed_pages);
+		if (scribble) {
+			take_all(&pfns, &orders, &n);
+			host_ok(held_unmarked(pfns, orders, n) && zones[ZONE_NORMAL].zeroed_pages == 0,
+				"every free page taken by alloc_pages(): none handed out marked, no mark left");
+			for (int k = 0; k < 4 * (NV - 1); k++)
+				memset(__va((phys_addr_t)old[k] << PAGE_SHIFT), 0x5a, PAGE_SIZE);
+			give_all(pfns, orders, n);
+		}
+		dissolve(&l);
+		for (int i = 0; i < 4; i++)
+			for (int v = 1; v < NV; v++)
+				for (int k = 0; k < 4 * (NV - 1); k++)
+					reused += frame_of((unsigned long)hp[i] + v * PAGE_SIZE) >> PAGE_SHIFT == old[k];
+		if (!scribble && !poison)
+			host_ok(reused == 28 && zones[ZONE_NORMAL].zeroed_pages == z0,
+				"restore: the 28 rows map the 28 known-zero frames (%lu)", reused);
+		for (int i = 0; i < 4; i++)
+			for (unsigned long k = 1; k < NPAGES; k++)
+				plain &= !memcmp(&hp[i][k], &(struct page){ 0 }, sizeof(struct page));
+		host_ok(plain, "%s: the 4 x 511 restored tail struct pages are plain",
+			scribble ? "frames taken and scribbled on" : "frames reused");
+		host_ok(check_ok(), "vm_check");
+	}
+}
+
+/* The mark through merge and split (mm/buddy.c): a known-zero page freed
+ * next to its free, written buddy merges into an unmarked block; a marked
+ * order-2 block split by alloc_zeroed_runs() for one page leaves its other
+ * 3 pages marked, and an ordinary allocation of all of them clears it. */
+static void hvo_known_zero_blocks(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	struct pfn_run run[4];
+	unsigned long pfn, head;
+	unsigned int order;
+	struct page *p;
+
+	host_mm_boot(256 * SZ_1M, &o);
+	p = alloc_pages(1, ZONE_NORMAL);
+	pfn = page_to_pfn(p);
+	split_page(p, 1);
+	memset(__va((phys_addr_t)(pfn + 1) << PAGE_SHIFT), 0x5a, PAGE_SIZE);
+	memset(__va((phys_addr_t)pfn << PAGE_SHIFT), 0, PAGE_SIZE);
+	free_pages(pfn_to_page(pfn + 1), 0);                   /* written, unmarked */
+	free_pages_zeroed(pfn, pfn + 1, false);
+	host_ok(buddy_find_block(pfn, &head, &order) && order >= 1 && !page_test_flag(pfn_to_page(head), PG_zeroed) &&
+		zones[ZONE_NORMAL].zeroed_pages == 0, "zero page + written buddy merge unmarked");
+
+	p = alloc_pages(2, ZONE_NORMAL);
+	pfn = page_to_pfn(p);
+	split_page(p, 2);
+	memset(__va((phys_addr_t)pfn << PAGE_SHIFT), 0, 4 * PAGE_SIZE);
+	free_pages_zeroed(pfn, pfn + 4, false);
+	host_ok(zones[ZONE_NORMAL].zeroed_pages == 4 && page_test_flag(pfn_to_page(pfn), PG_zeroed),
+		"an order-2 block freed known-zero is marked");
+	host_ok(alloc_zeroed_runs(ZONE_NORMAL, 1, 1, 0, 0, run, 4) == 1 && run[0].pfn == pfn && run[0].n == 1 &&
+		pfn_to_page(pfn)->refcount == 1 && !page_test_flag(pfn_to_page(pfn), PG_zeroed),
+		"one page claimed: the block's first, unmarked, allocated");
+	host_ok(zones[ZONE_NORMAL].zeroed_pages == 3 && page_test_flag(pfn_to_page(pfn + 1), PG_zeroed) &&
+		page_test_flag(pfn_to_page(pfn + 2), PG_zeroed), "the split halves (1 + 2 pages) stay marked");
+	host_ok(alloc_pages(1, ZONE_NORMAL) != NULL && alloc_pages(0, ZONE_NORMAL) != NULL &&
+		zones[ZONE_NORMAL].zeroed_pages == 3, "ordinary allocations take unmarked blocks first");
+	host_ok(alloc_zeroed_runs(ZONE_NORMAL, 8, 8, pfn, pfn + 4, run, 4) == 0,
+		"a claim avoiding their range finds none");
+	host_ok(check_ok(), "vm_check");
+}
+
 /* Injected allocation failures: optimize without a shared page leaves the
  * page fully mapped; a restore whose allocations fail donates.  Counters and
  * PTEs stay consistent (vm_check) at every step. */
@@ -644,6 +755,11 @@ int main(void)
 	accounting_cmdline = NULL;
 	host_scenario("shared lifetime", hvo_shared_lifetime);
 	host_scenario("exhaustion", hvo_exhaustion);
+	host_scenario("known-zero blocks", hvo_known_zero_blocks);
+	host_scenario("known-zero frames", hvo_known_zero);
+	zeroed_cmdline = "page_poison=on";            /* nothing marked: every frame filled */
+	host_scenario("known-zero frames, poisoning on", hvo_known_zero);
+	zeroed_cmdline = NULL;
 	host_scenario("injected failures", hvo_injected);
 	host_scenario("vm_check and view", hvo_vm_check_and_view);
 	host_scenario("self-hosted", hvo_self_hosted);
