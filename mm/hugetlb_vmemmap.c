@@ -31,10 +31,11 @@
  * 1 GiB).  That pays for the 7 remaps and frees on x86_64 (measured under
  * QEMU TCG, `bench hugetlb`, 256 x 2 MiB: grow with HVO 0.96-1.03x the time
  * without; 1 GiB 0.86-0.93x), not yet on arm64 (1.11-1.27x; its remap is
- * break-before-make; Linux batched: 1.76x).  A dissolve cannot save
- * anything: it must write 4 KiB per restored vmemmap page, ~800 us of a
- * 256 x 2 MiB shrink on x86_64 where the whole shrink without HVO takes
- * ~810 us (shrink 2.1-2.9x; Linux 2.9x; docs/hvo.md, Numbers).
+ * break-before-make; Linux batched: 1.76x).  A dissolve must hand back
+ * rows of plain struct pages; writing them costs 4 KiB per row (~800 us of
+ * a 256 x 2 MiB shrink on x86_64, as much as the whole shrink without HVO),
+ * so the restore maps frames that already hold them: the known-zero frames
+ * below (shrink 2.6-2.9x before them; docs/hvo.md, Numbers).
  *
  * Batching: all remaps of a call go through one pgwalk_remap_batch() (one
  * TLB flush; the arch does break-before-make for the whole batch on arm64);
@@ -53,13 +54,33 @@
  * nr_memmap_pages.
  *
  * Restore is for a dissolve and cannot fail.  The N-1 rows come back
- * holding plain struct pages (what the tails are about to become: a write
- * of 4 KiB per row, no copy), so destroy_compound_page() only clears the
- * tails of the head's own row.  Each frame comes from
- * the buddy allocator (ZONE_NORMAL, never from an ISOLATED section nor from
- * the sections of the huge page itself: offline dissolves a block's huge
- * pages before it isolates the block) while it has one, else the huge page
- * donates its own last pages:
+ * holding plain struct pages (what the tails are about to become), so
+ * destroy_compound_page() only clears the tails of the head's own row.
+ * Each frame comes from the buddy allocator (ZONE_NORMAL, never from an
+ * ISOLATED section nor, for a huge page in a hot-added section, from the
+ * sections of the huge page itself: offline dissolves a block's huge pages
+ * before it isolates the block; boot sections are never offlined) while it
+ * has one, else the huge page donates its own last pages.
+ *
+ * Known-zero frames (PG_zeroed, mm/buddy.c, as FreeBSD's PG_ZERO).  The
+ * frames an optimize frees held the plain struct pages of a fresh huge
+ * page, which for ZONE_NORMAL are zero bytes: exactly what a restore must
+ * write.  So they go back as marked free blocks (not with page_poison=on:
+ * the free fills them), and the restore claims marked blocks first and maps
+ * them as they are; a frame of any other origin is filled (memset for
+ * ZONE_NORMAL, 64 plain stores otherwise).  The mark cannot lie: it lives
+ * only on free-block heads and every take off a free list clears it.
+ *
+ *   grow (optimize)                          shrink (restore)
+ *   page P: rows 1..7 -> shared tail         alloc_zeroed_runs(): 8 pages' rows
+ *   old frames F+1..F+7 freed as marked      per zone-lock hold, from the lists'
+ *   blocks [F+1][F+2,F+3][F+4..F+7]  ----->  tails (marked blocks sit there,
+ *   at the tails of free_area[0], [1], [2]   ordinary frees go to the heads),
+ *   (ordinary allocations take the heads)    sorted: rows 1..7 <- F+1..F+7, no fill
+ *
+ * Without a marked block (outside the avoided sections) a frame is any
+ * free block's page, filled; without any free frame (or with an injected
+ * allocation failure) the huge page donates its own last pages:
  *
  *   huge page [P, P+512):  [ P ........................ P+505 | P+506 .. P+511 ]
  *                            freed to the buddy by the dissolve   donated: vmemmap
