@@ -167,6 +167,7 @@ struct hvo_tail_page {
 };
 static struct hvo_tail_page hvo_tails[NR_ZONES][HVO_MAX_ORDER];
 static struct pgwalk_remap hvo_batch[HVO_BATCH_MAX];
+static bool hvo_old_zero[HVO_BATCH_MAX];     /* optimize: entry's old frame holds zero bytes */
 
 /* Vmemmap pages holding the struct pages of an order-order compound page. */
 static unsigned long hvo_vmemmap_pages(unsigned int order)
@@ -356,10 +357,12 @@ static int hvo_frame_kind(unsigned long pfn)
 
 /* Does the old frame of optimize batch entry i hold only zero bytes?  It
  * held plain struct pages of its huge page (a grow optimizes before it
- * writes any, mm/page.h), and a plain ZONE_NORMAL struct page is zero. */
+ * writes any, mm/page.h), and a plain ZONE_NORMAL struct page is zero.
+ * Noted at queue time: reading the struct pages at va after the remap's
+ * flush would cost a TLB miss per row. */
 static bool hvo_old_zeroed(unsigned long i)
 {
-	return page_zone_id((const struct page *)hvo_batch[i].va) == ZONE_NORMAL;
+	return hvo_old_zero[i];
 }
 
 /* Free the old frames of optimize batch [0, n).  A run of consecutive frames
@@ -489,9 +492,11 @@ static bool hvo_queue_optimize(struct page *head, unsigned int order, unsigned l
 	if (hugetlb_vmemmap_optimized(head) || !hvo_tail_get(z, order))
 		return false;
 	tail = hvo_tail_pa(z, order);
-	for (unsigned long i = 1; i < nv; i++)
+	for (unsigned long i = 1; i < nv; i++) {
+		hvo_old_zero[*n] = z == ZONE_NORMAL;      /* plain Normal struct pages (hvo_frames_free) */
 		hvo_batch[(*n)++] = (struct pgwalk_remap){ .va = hvo_va(head, i), .pa = tail,
 							   .prot = PROT_KERNEL_RO };
+	}
 	page_set_flag(head, PG_vmemmap_optimized);
 	mod_node_stat(NR_HUGETLB_VMEMMAP_OPTIMIZED, 1);
 	return true;
@@ -627,14 +632,20 @@ static void hvo_avoid_set(unsigned long hpfn, unsigned int order)
 static long hvo_queue_restore(struct page *head, unsigned int order, unsigned long *n, bool may_donate)
 {
 	unsigned long hpfn = page_to_pfn(head), nv = hvo_vmemmap_pages(order), donated = 0, n0 = *n;
-	bool buddy_empty = false;
+	unsigned long sec = ~0UL;                  /* the section of the pages row i holds */
+	enum zone_type zt = page_zone_id(head);
+	bool buddy_empty = false, self = false;
 
 	hvo_avoid_set(hpfn, order);
 
 	for (unsigned long i = 1; i < nv; i++) {
 		unsigned long backs = hpfn + i * PAGES_PER_VMEMMAP_PAGE;
-		bool self = sparse_section_has(pfn_to_section_nr(backs), SECTION_SELF_HOSTED);
 		bool zeroed = false;
+
+		if (pfn_to_section_nr(backs) != sec) {
+			sec = pfn_to_section_nr(backs);
+			self = sparse_section_has(sec, SECTION_SELF_HOSTED);
+		}
 		phys_addr_t pa = self ? hvo_altmap_frame(hvo_va(head, i)) :
 				 buddy_empty ? 0 :
 				 hvo_frame_alloc(nv - i + HVO_STASH_HEADS * (nv - 1), nv - 1, &zeroed);
@@ -650,8 +661,8 @@ static long hvo_queue_restore(struct page *head, unsigned int order, unsigned lo
 			pa = (phys_addr_t)hvo_donor_pfn(hpfn, order, i, donated++, self) << PAGE_SHIFT;
 			hvo_source[*n] = self ? HVO_DONATED_SELF_HOSTED : HVO_DONATED;
 		}
-		if (!(pa && zeroed && page_zone_id(head) == ZONE_NORMAL))
-			hvo_fill_plain(pa, page_zone_id(head));       /* a known-zero frame is plain already */
+		if (!(zeroed && zt == ZONE_NORMAL))
+			hvo_fill_plain(pa, zt);               /* a known-zero frame is plain already */
 		hvo_batch[(*n)++] = (struct pgwalk_remap){ .va = hvo_va(head, i), .pa = pa,
 							   .prot = PROT_KERNEL_RW };
 	}

@@ -653,6 +653,32 @@ static void hvo_offline_kernel_block(void)
 		nr_free_pages(), free0);
 }
 
+/* A Movable huge page's plain struct pages carry the zone in their flags,
+ * so the frames its optimize frees are not known-zero: nothing is marked
+ * in any zone, and a later Normal restore fills what it takes. */
+static void hvo_known_zero_movable(void)
+{
+	struct host_mm_opts o = { .quiet = true, .cmdline = "mem=256M" };
+	unsigned long nr = 2, inside = 0;
+	struct hstate *h;
+	struct list_head *e;
+
+	host_mm_boot(SZ_1G, &o);
+	memory_blocks_init();
+	h = hstate_by_size(SZ_2M);
+	host_ok(add_memory(nr * SZ_128M, SZ_128M) == 0 && online_memory_block(nr, MMOP_ONLINE_MOVABLE) == 0,
+		"block onlined to Movable");
+	host_ok(hugetlb_set_pool(h, 8) == 8, "pool of 8");
+	list_for_each(e, &h->free_list)
+		inside += page_zone_id(list_entry(e, struct page, lru)) == ZONE_MOVABLE;
+	host_ok(inside == 8 && node_stat(NR_HUGETLB_VMEMMAP_OPTIMIZED) == 8, "8 optimized Movable pages");
+	host_ok(zones[ZONE_NORMAL].zeroed_pages == 0 && zones[ZONE_MOVABLE].zeroed_pages == 0,
+		"their 56 old frames freed unmarked (zeroed_pages %lu, %lu)", zones[ZONE_NORMAL].zeroed_pages,
+		zones[ZONE_MOVABLE].zeroed_pages);
+	hugetlb_set_pool(h, 0);
+	host_ok(check_ok(), "vm_check");
+}
+
 /* More pages than one batch holds (4096 remaps: 585 x 2 MiB, 1 x 1 GiB):
  * every page optimized and restored, one flush per batch, counters exact. */
 static void hvo_batches(void)
@@ -757,6 +783,7 @@ int main(void)
 	host_scenario("exhaustion", hvo_exhaustion);
 	host_scenario("known-zero blocks", hvo_known_zero_blocks);
 	host_scenario("known-zero frames", hvo_known_zero);
+	host_scenario("known-zero frames, Movable pages", hvo_known_zero_movable);
 	zeroed_cmdline = "page_poison=on";            /* nothing marked: every frame filled */
 	host_scenario("known-zero frames, poisoning on", hvo_known_zero);
 	zeroed_cmdline = NULL;
