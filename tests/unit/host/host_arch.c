@@ -176,11 +176,17 @@ static void host_map_phys(u64 size)
 
 /* Memory hotplug on the host: like x86_64, the "direct map" (the memfd
  * mapping) already covers every simulated physical address, so add is a
- * range check and takes no table; remove changes nothing. */
+ * range check and takes no table; remove changes nothing.  The bytes added
+ * and not yet removed are counted (host_arch_added_bytes), standing in for
+ * the state arm64's arch_add_memory() makes: a test can see that a failed
+ * add undoes exactly what arch_add_memory() did. */
+u64 host_arch_added_bytes;
+
 int arch_add_memory(phys_addr_t start, u64 size, const struct mhp_table_alloc *a)
 {
 	if (!size || start + size < start || start + size > host_direct_map_size)
 		return -ERANGE;
+	host_arch_added_bytes += size;
 	return 0;
 }
 
@@ -188,8 +194,9 @@ unsigned long arch_remove_memory_moves(phys_addr_t start, u64 size) { return 0; 
 
 void arch_remove_memory(phys_addr_t start, u64 size, const struct mhp_table_alloc *a)
 {
-	if (start + size > host_direct_map_size)
+	if (start + size > host_direct_map_size || size > host_arch_added_bytes)
 		abort();
+	host_arch_added_bytes -= size;
 }
 
 /* Root table at kbase, a level-2 table of 1 GiB direct-map blocks at kbase + 4K. */

@@ -38,6 +38,8 @@ void host_mm_boot(u64 mem_bytes, const struct host_mm_opts *opts);
 /* Bring section nr up in zone zt as a hot-add without memmap-on-memory
  * does (host_hotadd.c); false if it was present or memory ran out. */
 bool host_hot_add_section(unsigned long nr, enum zone_type zt);
+/* Bytes arch_add_memory() added and arch_remove_memory() did not remove yet. */
+extern u64 host_arch_added_bytes;
 /* Put two never-merged order-0 buddies on the Normal free list; first pfn. */
 unsigned long host_plant_unmerged_buddies(void);
 
