@@ -8,7 +8,10 @@
  *
  *   add ok                       +size
  *   add failing after the arch   0 (the undo removed it again)
- *   remove                       back to 0 */
+ *   remove                       back to 0
+ *
+ * and two refusals: an offline boot block is not removable, a failed
+ * driver-managed add onlines nothing. */
 #include <stdio.h>
 #include "host/host_mm.h"
 #include "mm/memory_hotplug.h"
@@ -45,6 +48,30 @@ static void hotplug_arch_undo(void)
 	host_ok(remove_memory(2 * M128, 2 * M128) == 0 && host_arch_added_bytes == 0, "and removed");
 }
 
+/* A boot block, even offline, is not removable (-EINVAL, still present);
+ * a driver-managed add that fails onlines nothing, whatever the default
+ * online policy (the block already there stays offline). */
+static void hotplug_refusals(void)
+{
+	struct host_mm_opts o = { .quiet = true, .cmdline = "mem=512M" };
+	unsigned long busy = 0;
+	int rc;
+
+	host_mm_boot(SZ_1G, &o);
+	memory_blocks_init();
+	rc = offline_memory_block(2, &busy);
+	host_ok(rc == 0, "boot block 2 offline (rc %d, busy %#lx)", rc, busy);
+	host_ok(remove_memory(2 * M128, M128) == -EINVAL && sparse_section_has(2, SECTION_PRESENT | SECTION_EARLY),
+		"remove of an offline boot block: -EINVAL, still present");
+	host_ok(online_memory_block(2, MMOP_ONLINE) == 0, "online again");
+	host_ok(add_memory(4 * M128, M128) == 0 && !sparse_section_has(4, SECTION_ONLINE), "block 4 added, offline");
+	memhp_default_online_type = MMOP_ONLINE_MOVABLE;
+	host_ok(add_memory_driver_managed(4 * M128, 2 * M128) != 0 && !sparse_section_has(4, SECTION_ONLINE) &&
+		!sparse_section_has(5, SECTION_PRESENT), "driver-managed add over it fails, onlining nothing");
+	memhp_default_online_type = MMOP_OFFLINE;
+	host_ok(remove_memory(4 * M128, M128) == 0, "block 4 removed");
+}
+
 int main(void)
 {
 	host_tap_init();
@@ -52,5 +79,6 @@ int main(void)
 	host_scenario("arch undo, memmap on memory", hotplug_arch_undo);
 	cmdline = "mem=256M memory_hotplug.memmap_on_memory=0";
 	host_scenario("arch undo, memmap from the buddy", hotplug_arch_undo);
+	host_scenario("refusals", hotplug_refusals);
 	return host_tap_done();
 }
