@@ -26,8 +26,8 @@
  *     n <= TLB_FLUSH_ALL_THRESHOLD  INVLPG each entry's va   n x nr_tlb_local_flush_one
  *     more                          full flush               1 x nr_tlb_local_flush_all
  *   Either is one shootdown, whatever the size: the remote side does what
- *   the local side did (for a batch it reads the entries' VAs through the
- *   batch's get(), which stays valid because the sender waits).
+ *   the local side did (for a batch it reads the entries' VAs in place or
+ *   through the batch's get(), valid because the sender waits).
  *
  * The local-flush counters count the sender's work only; a receiver counts
  * NR_TLB_REMOTE_FLUSH_RECEIVED, as Linux; per shootdown, received +
@@ -67,13 +67,10 @@ static void tlb_local_range(unsigned long start, unsigned long pages)
 
 static void tlb_local_batch(const struct pte_batch *b)
 {
-	unsigned long va;
-	pte_t *ptep, val;
+	struct pte_batch_ent tmp;
 
-	for (unsigned long i = 0; i < b->n; i++) {
-		b->get(b, i, &va, &ptep, &val);
-		invlpg(va);
-	}
+	for (unsigned long i = 0; i < b->n; i++)
+		invlpg(pte_batch_entry(b, i, &tmp)->va);
 }
 
 /* Receiver, IRQ context: the sender's invalidation, on this CPU. */
@@ -133,14 +130,16 @@ void flush_tlb_all(void)
 	tlb_shootdown(&(struct tlb_shootdown){ .pages = 0 });
 }
 
+/* The entries are read in place when the caller gave an array (no call per
+ * entry: pgwalk_remap_batch's HVO batches), else through get(). */
 void arch_set_ptes_batch(const struct pte_batch *b)
 {
-	unsigned long va;
-	pte_t *ptep, val;
+	struct pte_batch_ent tmp;
 
 	for (unsigned long i = 0; i < b->n; i++) {
-		b->get(b, i, &va, &ptep, &val);
-		arch_set_pte(va, 0, ptep, val);
+		const struct pte_batch_ent *e = pte_batch_entry(b, i, &tmp);
+
+		arch_set_pte(e->va, 0, e->ptep, e->val);
 	}
 	if (b->n > TLB_FLUSH_ALL_THRESHOLD) {
 		flush_tlb_all();
