@@ -10,8 +10,9 @@
  *   add failing after the arch   0 (the undo removed it again)
  *   remove                       back to 0
  *
- * and two refusals: an offline boot block is not removable, a failed
- * driver-managed add onlines nothing. */
+ * and refusals: an offline boot block is not removable, an eject of boot
+ * memory is refused before it offlines anything, a failed driver-managed
+ * add onlines nothing. */
 #include <stdio.h>
 #include "host/host_mm.h"
 #include "mm/memory_hotplug.h"
@@ -64,6 +65,8 @@ static void hotplug_refusals(void)
 	host_ok(remove_memory(2 * M128, M128) == -EINVAL && sparse_section_has(2, SECTION_PRESENT | SECTION_EARLY),
 		"remove of an offline boot block: -EINVAL, still present");
 	host_ok(online_memory_block(2, MMOP_ONLINE) == 0, "online again");
+	host_ok(offline_and_remove_memory(0, M128, &busy) == -EINVAL && sparse_section_has(0, SECTION_ONLINE),
+		"eject of boot block 0: -EINVAL before any offline (not -EBUSY on the kernel's pages)");
 	host_ok(add_memory(4 * M128, M128) == 0 && !sparse_section_has(4, SECTION_ONLINE), "block 4 added, offline");
 	memhp_default_online_type = MMOP_ONLINE_MOVABLE;
 	host_ok(add_memory_driver_managed(4 * M128, 2 * M128) != 0 && !sparse_section_has(4, SECTION_ONLINE) &&
