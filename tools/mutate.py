@@ -455,7 +455,9 @@ def main():
     ap.add_argument('-n', type=int, default=50, help='mutants per file')
     ap.add_argument('--seed', type=int, default=7)
     ap.add_argument('--boot', type=int, default=0, help='1: survivors also run the mm boot tests')
-    ap.add_argument('--boot-tests', default='tests/boot/mm.test tests/boot/hotplug-hand.test tests/boot/hvo.test')
+    ap.add_argument('--boot-tests', default=' '.join('tests/boot/%s.test' % t for t in (
+        'mm', 'hotplug-hand', 'hotplug-hand-nomemmap', 'hotplug-table-move', 'hvo', 'hvo-hotplug', 'hugetlb')),
+        help='the mm boot tests a survivor of the host tests runs with --boot 1 (x86_64: SeaBIOS)')
     ap.add_argument('--arch', default='x86_64')
     ap.add_argument('--report', default=os.path.join(ROOT, 'build', 'mutate', 'report.txt'))
     ap.add_argument('--jobs', type=int, default=2, help='parallel compiles while setting up')
