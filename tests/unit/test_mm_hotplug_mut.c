@@ -18,6 +18,7 @@
 #include "mm/memory_hotplug.h"
 #include "mm/hotplug_internal.h"
 #include "mm/sparse.h"
+#include "mm/buddy.h"
 
 #define M128 (128UL << 20)
 
@@ -75,6 +76,33 @@ static void hotplug_refusals(void)
 	host_ok(remove_memory(4 * M128, M128) == 0, "block 4 removed");
 }
 
+/* An eject of 65 blocks that fails on the last (a busy page) puts back
+ * the 64 it offlined, in their zone: the offlined[] bitmap across its
+ * first word boundary. */
+static void hotplug_eject_65(void)
+{
+	struct host_mm_opts o = { .quiet = true, .cmdline = "mem=256M" };
+	const unsigned long first = 2, n = 65;
+	unsigned long busy = 0, back = 0;
+	struct page *p;
+
+	host_mm_boot((first + n) * M128, &o);
+	memory_blocks_init();
+	host_ok(add_memory(first * M128, n * M128) == 0, "65 blocks added");
+	for (unsigned long nr = first; nr < first + n; nr++)
+		online_memory_block(nr, MMOP_ONLINE_MOVABLE);
+	host_ok(sparse_section_has(first + n - 1, SECTION_ONLINE), "and onlined Movable");
+	p = pfn_to_page(section_nr_to_pfn(first + n - 1) + PAGES_PER_SECTION - 1);
+	host_ok(alloc_contig_range(page_to_pfn(p), page_to_pfn(p) + 1, ZONE_MOVABLE) == 0, "a busy page in the last");
+	host_ok(offline_and_remove_memory(first * M128, n * M128, &busy) == -EBUSY && busy == page_to_pfn(p),
+		"eject refused on it");
+	for (unsigned long nr = first; nr < first + n; nr++)
+		back += sparse_section_has(nr, SECTION_ONLINE) && sparse_section(nr)->zone == ZONE_MOVABLE;
+	host_ok(back == n, "all %lu blocks online Movable again (%lu)", n, back);
+	free_pages(p, 0);
+	host_ok(offline_and_remove_memory(first * M128, n * M128, &busy) == 0, "eject after the free");
+}
+
 int main(void)
 {
 	host_tap_init();
@@ -83,5 +111,6 @@ int main(void)
 	cmdline = "mem=256M memory_hotplug.memmap_on_memory=0";
 	host_scenario("arch undo, memmap from the buddy", hotplug_arch_undo);
 	host_scenario("refusals", hotplug_refusals);
+	host_scenario("eject of 65 blocks", hotplug_eject_65);
 	return host_tap_done();
 }
