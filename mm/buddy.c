@@ -464,6 +464,24 @@ long alloc_zeroed_runs(enum zone_type zt, unsigned long want, unsigned long unit
 	return (long)nr;
 }
 
+unsigned long free_huge_range_nomemmap(unsigned long start_pfn, unsigned long end_pfn)
+{
+	struct page *head = pfn_to_page(start_pfn);
+	struct zone *z;
+
+	if (start_pfn >= end_pfn || !pfn_valid(start_pfn) || head->refcount != 1 ||
+	    (head->flags & ((1UL << PG_buddy) | (1UL << PG_reserved) | (1UL << PG_head) | (1UL << PG_memmap))))
+		panic("bad free: pfn %#lx-%#lx (refcount %d, flags %#llx)", start_pfn, end_pfn,
+		      head->refcount, (unsigned long long)head->flags);
+	head->refcount = 0;
+	z = &zones[page_zone_id(head)];
+	page_poison_fill(start_pfn, end_pfn - start_pfn);
+	zone_lock(z);
+	buddy_free_blocks_locked(z, start_pfn, end_pfn, false);
+	zone_unlock(z);
+	return end_pfn - start_pfn;
+}
+
 bool buddy_find_block(unsigned long pfn, unsigned long *head, unsigned int *order)
 {
 	for (unsigned int o = 0; o <= MAX_ORDER; o++) {

@@ -98,6 +98,12 @@ long alloc_zeroed_runs(enum zone_type zt, unsigned long want, unsigned long unit
 		       unsigned long avoid_start, unsigned long avoid_end, struct pfn_run *runs,
 		       unsigned long max);
 
+/* free_contig_range_hugetlb() for a range known to hold no memmap frame
+ * (its dissolve donated none): the same checks of the first page, no look
+ * at the others (HVO: its restored rows are fresh mappings).  Returns the
+ * pages freed. */
+unsigned long free_huge_range_nomemmap(unsigned long start_pfn, unsigned long end_pfn);
+
 /* For mm/buddy*.c and mm/pcp.c only.  Zone lock held. */
 void buddy_del_locked(struct zone *z, struct page *page, unsigned int order);
 void buddy_free_range_locked(struct zone *z, unsigned long start, unsigned long end);

@@ -196,7 +196,9 @@ static struct page *hugetlb_alloc_fresh(unsigned int order)
  * cheaper than no HVO.  Dissolving runs it backwards: restore the vmemmap
  * (a page whose frames cannot be had goes back to the pool, or in boot
  * memory donates its own: hugetlb_free_batch()), destroy_compound_page(),
- * free_contig_range_hugetlb() (which keeps any frame the page donated).
+ * free_contig_range_hugetlb() (which keeps any frame the page donated; a
+ * batch that donated none frees each range without looking at its pages:
+ * free_huge_range_nomemmap()).
  */
 void hugetlb_add_fresh_batch(struct hstate *h, struct list_head *list)
 {
@@ -250,7 +252,7 @@ static bool hugetlb_range_hot_added(unsigned long pfn, unsigned long n)
 static unsigned long hugetlb_free_batch(struct hstate *h, struct list_head *list)
 {
 	struct list_head kept, hot;
-	unsigned long back = 0;
+	unsigned long back = 0, donated;
 
 	list_init(&kept);
 	list_init(&hot);
@@ -263,7 +265,7 @@ static unsigned long hugetlb_free_batch(struct hstate *h, struct list_head *list
 		list_add_tail(&head->lru, hot_added ? &hot : list);
 		back += hot_added;
 	}
-	hugetlb_vmemmap_restore_folios(list, h->order);          /* boot memory: may donate */
+	donated = hugetlb_vmemmap_restore_folios(list, h->order);        /* boot memory: may donate */
 	while (!list_empty(list)) {
 		struct page *head = list_first_entry(list, struct page, lru);
 		unsigned long pfn = page_to_pfn(head);
@@ -272,7 +274,10 @@ static unsigned long hugetlb_free_batch(struct hstate *h, struct list_head *list
 		page_clear_flag(head, PG_hugetlb);
 		destroy_compound_page(head, h->order);
 		head->refcount = 1;
-		free_contig_range_hugetlb(pfn, pfn + hstate_pages(h));
+		if (donated)            /* a donated frame stays: look at every page */
+			free_contig_range_hugetlb(pfn, pfn + hstate_pages(h));
+		else
+			free_huge_range_nomemmap(pfn, pfn + hstate_pages(h));
 	}
 	hugetlb_relink_free(h, &hot);
 	return back;

@@ -732,6 +732,7 @@ static unsigned long hvo_restore_folios(struct list_head *heads, unsigned int or
 			if (!hugetlb_vmemmap_optimized(head))
 				continue;
 			page_clear_flag(head, PG_vmemmap_optimized);
+			page_set_flag(head, PG_vmemmap_restored);   /* rows 1..N-1 plain: destroy skips them */
 			mod_node_stat(NR_HUGETLB_VMEMMAP_OPTIMIZED, -1);
 			hvo_tail_put(page_zone_id(head), order);
 		}
@@ -779,14 +780,22 @@ void prep_compound_tails(struct page *head, unsigned int order)
 	}
 }
 
+/* A page the restore just restored (PG_vmemmap_restored) has plain rows
+ * 1..N-1: only row 0 is read and written (the rows are fresh mappings,
+ * and under TCG every first touch after the restore's flush is a TLB
+ * miss). */
 void destroy_compound_page(struct page *head, unsigned int order)
 {
+	bool restored = page_test_flag(head, PG_vmemmap_restored);
+	unsigned long end = restored ? MIN(1UL << order, PAGES_PER_VMEMMAP_PAGE) : 1UL << order;
+
 	KASSERT(!hugetlb_vmemmap_optimized(head), "pfn %#lx: restore the vmemmap first",
 		page_to_pfn(head));
 	page_clear_flag(head, PG_head);
 	page_clear_flag(head, PG_hugetlb);
+	page_clear_flag(head, PG_vmemmap_restored);
 	head->compound_order = 0;
-	for (unsigned long i = 1; i < (1UL << order); i++) {
+	for (unsigned long i = 1; i < end; i++) {
 		if (IS_ALIGNED(i, PAGES_PER_VMEMMAP_PAGE) && !page_is_tail(&head[i])) {
 			i += PAGES_PER_VMEMMAP_PAGE - 1;        /* a restored row: plain already */
 			continue;

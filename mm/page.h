@@ -94,6 +94,7 @@ enum pageflags {
 	PG_vmemmap_optimized, /* head of a huge page whose tail vmemmap is the shared tail page (HVO) */
 	PG_pcp,          /* free order-0 page on a per-CPU list (mm/pcp.c) */
 	PG_zeroed,       /* head of a free buddy block whose pages hold only zero bytes (mm/buddy.c) */
+	PG_vmemmap_restored, /* head whose vmemmap rows 1..N-1 a restore just made plain (destroy skips them) */
 	NR_PAGEFLAGS
 };
 
