@@ -35,7 +35,8 @@
  * rows of plain struct pages; writing them costs 4 KiB per row (~800 us of
  * a 256 x 2 MiB shrink on x86_64, as much as the whole shrink without HVO),
  * so the restore maps frames that already hold them: the known-zero frames
- * below (shrink 2.6-2.9x before them; docs/hvo.md, Numbers).
+ * below, and the dissolve then reads no restored row (shrink on/off 2.6-2.9x
+ * before, 0.61-1.12x x86_64 and 0.77-0.90x arm64 after; docs/hvo.md).
  *
  * Batching: all remaps of a call go through one pgwalk_remap_batch() (one
  * TLB flush; the arch does break-before-make for the whole batch on arm64);
@@ -54,8 +55,12 @@
  * nr_memmap_pages.
  *
  * Restore is for a dissolve and cannot fail.  The N-1 rows come back
- * holding plain struct pages (what the tails are about to become), so
- * destroy_compound_page() only clears the tails of the head's own row.
+ * holding plain struct pages (what the tails are about to become), and the
+ * head is marked PG_vmemmap_restored, so destroy_compound_page() touches
+ * only the head's own row (after the restore's flush every first touch of
+ * a row is a TLB miss, under TCG as costly as the rest of the shrink), and
+ * a batch that donated nothing is freed without reading its struct pages
+ * (free_huge_range_nomemmap()).
  * Each frame comes from the buddy allocator (ZONE_NORMAL, never from an
  * ISOLATED section nor, for a huge page in a hot-added section, from the
  * sections of the huge page itself: offline dissolves a block's huge pages
