@@ -20,7 +20,7 @@
  *     head: PG_head | PG_hugetlb (| PG_vmemmap_optimized with HVO on),
  *           compound_order 9;  tail: exactly the canonical tail of order 9
  *           (compound_head = H, flags = zone only)
- *   changing: head: flags among head/hugetlb/optimized/buddy, never
+ *   changing: head: flags among head/hugetlb/optimized/restored/buddy, never
  *             PG_head with PG_buddy (one word), compound_order 0 or 9, no
  *             tail info (fields read one by one may mix two states);
  *             tail: the canonical tail of order 9, or not a tail at all
@@ -145,7 +145,7 @@ static bool hvo_t_head_ok(const struct page *p, bool stable, unsigned long *seen
 	u64 flags = __atomic_load_n(&p->flags, __ATOMIC_RELAXED);
 	u32 order = __atomic_load_n(&p->compound_order, __ATOMIC_RELAXED);
 	u64 want = (1ULL << PG_head) | (1ULL << PG_hugetlb) | (hvo_t.hvo ? 1ULL << PG_vmemmap_optimized : 0);
-	u64 changing = want | (1ULL << PG_vmemmap_optimized) | (1ULL << PG_buddy);
+	u64 changing = want | (1ULL << PG_vmemmap_optimized) | (1ULL << PG_vmemmap_restored) | (1ULL << PG_buddy);
 	unsigned long info = __atomic_load_n(&p->compound_info, __ATOMIC_RELAXED);
 
 	*seen = (unsigned long)flags | (unsigned long)order << 32;
