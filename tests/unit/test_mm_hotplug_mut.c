@@ -19,6 +19,7 @@
 #include "mm/hotplug_internal.h"
 #include "mm/sparse.h"
 #include "mm/buddy.h"
+#include <pagoda/cmdline.h>
 
 #define M128 (128UL << 20)
 
@@ -103,6 +104,33 @@ static void hotplug_eject_65(void)
 	host_ok(offline_and_remove_memory(first * M128, n * M128, &busy) == 0, "eject after the free");
 }
 
+/* memory_hotplug.memmap_on_memory= takes each spelling Linux's bool
+ * parameters take, and ignores anything else. */
+static void hotplug_param(void)
+{
+	static const struct { const char *val; int want; } cases[] = {
+		{ "1", 1 }, { "Y", 1 }, { "y", 1 }, { "on", 1 },
+		{ "0", 0 }, { "N", 0 }, { "n", 0 }, { "off", 0 }, { "maybe", -1 }, { "", -1 },
+	};
+	struct host_mm_opts o = { .quiet = true };
+	bool right = true;
+	char line[80];
+
+	host_mm_boot(256 * SZ_1M, &o);
+	for (unsigned long i = 0; i < ARRAY_SIZE(cases); i++) {
+		bool before = !(i & 1);                      /* the value it must keep when ignored */
+
+		memhp_memmap_on_memory = cases[i].want < 0 ? before : !cases[i].want;
+		snprintf(line, sizeof(line), "memory_hotplug.memmap_on_memory=%s", cases[i].val);
+		cmdline_parse(line);
+		if (memhp_memmap_on_memory != (cases[i].want < 0 ? before : cases[i].want)) {
+			printf("# %s: %d\n", line, memhp_memmap_on_memory);
+			right = false;
+		}
+	}
+	host_ok(right, "memmap_on_memory= 1 Y y on / 0 N n off set it; maybe and empty leave it");
+}
+
 int main(void)
 {
 	host_tap_init();
@@ -112,5 +140,6 @@ int main(void)
 	host_scenario("arch undo, memmap from the buddy", hotplug_arch_undo);
 	host_scenario("refusals", hotplug_refusals);
 	host_scenario("eject of 65 blocks", hotplug_eject_65);
+	host_scenario("memmap_on_memory= spellings", hotplug_param);
 	return host_tap_done();
 }
