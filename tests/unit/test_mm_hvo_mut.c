@@ -415,6 +415,42 @@ static void hvo_avoid(void)
 	}
 }
 
+/* One restore call for A (section 3) then B (section 2): A's stash refill
+ * takes the only order-3 block, in section 2, and leaves one frame of it
+ * in the stash; B must drop that frame (its own section) and take its 7
+ * from the 7 pages free in section 0: no donation, no frame of a page in
+ * its own section. */
+static void hvo_avoid_stash(void)
+{
+	struct host_mm_opts o = { .quiet = true, .cmdline = "mem=256M" };
+	unsigned long s2 = section_nr_to_pfn(2), s3 = section_nr_to_pfn(3);
+	struct page *a, *b;
+	struct held t;
+	bool apart = true;
+	LIST_HEAD(l);
+
+	host_mm_boot(SZ_1G, &o);
+	host_ok(host_hot_add_section(2, ZONE_NORMAL) && host_hot_add_section(3, ZONE_NORMAL), "sections 2, 3 Normal");
+	a = take_at(s3, s3 + PAGES_PER_SECTION, ZONE_NORMAL, true);
+	b = take_at(s2, s2 + PAGES_PER_SECTION, ZONE_NORMAL, true);
+	host_ok(a && b && hugetlb_vmemmap_optimized(a) && hugetlb_vmemmap_optimized(b), "A in section 3, B in 2");
+	take_all(&t);
+	host_ok(give_back_in(&t, 2, 8) && give_back_in(&t, 0, 7) && nr_free_pages() == 15,
+		"free: an order-3 block in section 2, 7 pages (4 + 2 + 1) in section 0");
+	list_add_tail(&a->lru, &l);
+	list_add_tail(&b->lru, &l);
+	host_ok(hugetlb_vmemmap_restore_folios(&l, ORDER) == 0, "both restored, nothing donated");
+	for (int i = 1; i < NV; i++)
+		apart &= pfn_to_section_nr(row_pfn(a, i)) != 3 && pfn_to_section_nr(row_pfn(b, i)) != 2;
+	host_ok(apart, "no page's vmemmap frame in its own section");
+	list_del(&a->lru);
+	list_del(&b->lru);
+	destroy_free(a);
+	destroy_free(b);
+	give_all(&t);
+	host_ok(check_ok(), "vm_check");
+}
+
 /* Section 2 memmap-on-memory, section 3 not (both Movable): a huge page at
  * section 3's first pfn restores from the buddy (ZONE_NORMAL run-time
  * frames), never through section 2's altmap. */
@@ -470,6 +506,7 @@ int main(void)
 	host_scenario("junk frames", hvo_junk_frames);
 	host_scenario("HVO off dissolve", hvo_off_dissolve);
 	host_scenario("avoid own sections", hvo_avoid);
+	host_scenario("avoid: the stash of the previous page", hvo_avoid_stash);
 	host_scenario("next to a self-hosted section", hvo_next_to_self_hosted);
 	return host_tap_done();
 }
