@@ -275,6 +275,34 @@ static void hvo_self_hosted_neighbour(void)
 	host_ok(check_ok(), "vm_check");
 }
 
+/* A restore hands frames out ascending (the refill sorts its known-zero
+ * runs by pfn), so a later optimize frees a page's 7 frames as one run:
+ * right after an optimize freed a Normal page's 7 old frames (known-zero
+ * blocks of 1 + 2 + 4 pages, taken back largest first), its restore maps
+ * rows 1..7 onto 7 ascending frames. */
+static void hvo_restore_ascending(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	unsigned long top, old[NV];
+	bool up = true;
+	struct page *h;
+
+	host_mm_boot(256 * SZ_1M, &o);
+	top = section_nr_to_pfn(sparse_max_section());
+	h = take_at(top / 2, top, ZONE_NORMAL, false);
+	for (int i = 1; i < NV; i++)
+		old[i] = row_pfn(h, i);
+	destroy_free(h);
+	h = take_at(page_to_pfn(h), page_to_pfn(h) + NPAGES, ZONE_NORMAL, true);
+	host_ok(h && hugetlb_vmemmap_optimized(h), "optimized: old frames %#lx..%#lx freed", old[1], old[7]);
+	host_ok(restore_one(h) == 0, "restored");
+	for (int i = 2; i < NV; i++)
+		up &= row_pfn(h, i) > row_pfn(h, i - 1);
+	host_ok(up, "rows 1..7 on ascending frames (%#lx %#lx .. %#lx)", row_pfn(h, 1), row_pfn(h, 2), row_pfn(h, 7));
+	destroy_free(h);
+	host_ok(check_ok(), "vm_check");
+}
+
 /* A restore list may hold pages that are not optimized (HVO was off when
  * they were grown): they are skipped and count no donation. */
 static void hvo_plain_heads(void)
@@ -501,6 +529,7 @@ int main(void)
 	donation_cmdline = "mem=256M page_poison=on";
 	host_scenario("self-hosted donation, poisoning on", hvo_self_hosted_donation);
 	host_scenario("self-hosted, a neighbour's frame", hvo_self_hosted_neighbour);
+	host_scenario("restore hands frames out ascending", hvo_restore_ascending);
 	host_scenario("plain heads in a restore", hvo_plain_heads);
 	host_scenario("restore or keep", hvo_keep);
 	host_scenario("junk frames", hvo_junk_frames);
