@@ -13,7 +13,9 @@
  *     a struct page, PG_buddy, its order, free, aligned, in the list's zone,
  *     not a memmap, page-table or self-hosted frame,
  *     inside one present online section of that zone;
- *     entries = nr_free, pages = zone free_pages, zones = nr_free_pages()
+ *     entries = nr_free, pages = zone free_pages, zones = nr_free_pages();
+ *     a PG_zeroed (known-zero) entry holds only zero bytes, and the pages
+ *     of the marked entries = the zone's zeroed_pages (mm/buddy.c)
  *     (the per-CPU lists not drained: their pages are outside those counts)
  *   checker "pcp lists"      every per-CPU list entry: PG_pcp, free, order 0,
  *     of the list's zone, in an online section; entries = count (mm/pcp.c)
@@ -21,7 +23,8 @@
  *
  *     pfn  [ . . H . . . | H(o=3) t t t t t t t | H(o=0) H(o=0) . . ]
  *                ^ head: sane order/alignment/zone, in an online section
- *                          ^ inside a free block: no PG_buddy, not reserved
+ *                          ^ inside a free block: no PG_buddy, not reserved,
+ *                            not PG_zeroed (the mark is on free heads only)
  *                                                ^ same-order free buddies:
  *                                                  unmerged only if ISOLATED
  *     heads found per zone/order = nr_free, so every PG_buddy page is a
@@ -253,10 +256,26 @@ static bool vm_check_free_entry(struct vm_check *c, int zi, unsigned int o, cons
 	return true;
 }
 
+/* A known-zero free block [pfn, pfn + 2^o) must hold only zero bytes: the
+ * HVO restore maps its frames as plain struct pages without a fill. */
+static bool vm_check_zeroed_block(struct vm_check *c, const char *zn, unsigned int o, unsigned long pfn)
+{
+	const u64 *w = __va((phys_addr_t)pfn << PAGE_SHIFT);
+	unsigned long words = (PAGE_SIZE / sizeof(u64)) << o;
+
+	for (unsigned long i = 0; i < words; i++)
+		if (w[i])
+			return vm_check_fail(c, "%s order %u: known-zero block %#lx holds %#llx at byte %#lx",
+					     zn, o, pfn, (unsigned long long)w[i], i * sizeof(u64));
+	return true;
+}
+
 /* Zone zi's lists: entries, links and counts; *pages = pages on them. */
 static bool vm_check_zone_lists(struct vm_check *c, int zi, unsigned long *pages)
 {
 	const struct zone *z = &zones[zi];
+
+	unsigned long zeroed = 0;
 
 	*pages = 0;
 	for (unsigned int o = 0; o <= MAX_ORDER; o++) {
@@ -273,12 +292,20 @@ static bool vm_check_zone_lists(struct vm_check *c, int zi, unsigned long *pages
 						     z->name, o, n);
 			if (!vm_check_free_entry(c, zi, o, list_entry(e, struct page, lru)))
 				return false;
+			if (!page_test_flag(list_entry(e, struct page, lru), PG_zeroed))
+				continue;
+			zeroed += 1UL << o;
+			if (!vm_check_zeroed_block(c, z->name, o, page_to_pfn(list_entry(e, struct page, lru))))
+				return false;
 		}
 		if (n != fa->nr_free)
 			return vm_check_fail(c, "%s order %u: %lu entries, nr_free %lu", z->name, o, n,
 					     fa->nr_free);
 		*pages += n << o;
 	}
+	if (zeroed != z->zeroed_pages)
+		return vm_check_fail(c, "zone %s: known-zero blocks hold %lu pages, zeroed_pages %lu",
+				     z->name, zeroed, z->zeroed_pages);
 	if (*pages != z->free_pages || z->free_pages > z->managed_pages)
 		return vm_check_fail(c, "zone %s: lists hold %lu pages, free_pages %lu, managed %lu",
 				     z->name, *pages, z->free_pages, z->managed_pages);
@@ -339,6 +366,9 @@ static bool vm_check_free_block(struct vm_check *c, const struct mem_section *ms
 		if (page_test_flag(p + i, PG_reserved))
 			return vm_check_fail(c, "pfn %#lx inside free block %#lx order %u is reserved",
 					     pfn + i, pfn, o);
+		if (page_test_flag(p + i, PG_zeroed))
+			return vm_check_fail(c, "pfn %#lx inside free block %#lx order %u is PG_zeroed",
+					     pfn + i, pfn, o);
 		if (page_test_flag(p + i, PG_pcp))
 			return vm_check_fail(c, "pfn %#lx inside free block %#lx order %u is on a per-CPU "
 					     "list", pfn + i, pfn, o);
@@ -360,6 +390,9 @@ static bool vm_check_section_pages(struct vm_check *c, unsigned long nr, const s
 		const struct page *p = pfn_to_page(pfn);
 
 		if (!page_test_flag(p, PG_buddy)) {
+			if (page_test_flag(p, PG_zeroed))
+				return vm_check_fail(c, "pfn %#lx is PG_zeroed but not a free block head",
+						     pfn);
 			*pcp += page_test_flag(p, PG_pcp);
 			pfn++;
 			continue;

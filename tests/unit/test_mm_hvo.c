@@ -375,6 +375,26 @@ static bool held_unmarked(const unsigned long *pfns, const unsigned int *orders,
 	return true;
 }
 
+/* vm_check keeps the mark honest: one nonzero byte in the known-zero free
+ * frame pfn, or PG_zeroed on a page that is not a free block head (the
+ * huge page head), is named; undone, the check passes again. */
+static void hvo_known_zero_vm_check(unsigned long pfn, struct page *busy)
+{
+	char msg[256];
+	u8 *b = __va((phys_addr_t)pfn << PAGE_SHIFT);
+
+	host_ok(check_ok(), "vm_check with the known-zero blocks");
+	b[100] = 1;
+	host_ok(vm_check_run(msg, sizeof(msg)) && strstr(msg, "known-zero block"),
+		"vm_check: a nonzero byte in a known-zero frame is named (%s)", msg);
+	b[100] = 0;
+	page_set_flag(busy, PG_zeroed);
+	host_ok(vm_check_run(msg, sizeof(msg)) && strstr(msg, "PG_zeroed"),
+		"vm_check: PG_zeroed on a busy page is named (%s)", msg);
+	page_clear_flag(busy, PG_zeroed);
+	host_ok(check_ok(), "vm_check after undoing both");
+}
+
 /* Known-zero frames (PG_zeroed, mm/buddy.c): the 28 frames an optimize of 4
  * pages frees go back as marked free blocks (not with page_poison=on) and
  * the restore maps exactly those, unwritten.  Taken by ordinary allocations
@@ -408,6 +428,8 @@ static void hvo_known_zero(void)
 		host_ok(marked && zones[ZONE_NORMAL].zeroed_pages == z0 + (poison ? 0 : 28),
 			"optimize: the 28 old frames are free %s (zeroed_pages %lu -> %lu)",
 			poison ? "and unmarked (poisoned)" : "known-zero blocks", z0, zones[ZONE_NORMAL].zeroed_pages);
+		if (!scribble && !poison)
+			hvo_known_zero_vm_check(old[5], hp[0]);
 		if (scribble) {
 			take_all(&pfns, &orders, &n);
 			host_ok(held_unmarked(pfns, orders, n) && zones[ZONE_NORMAL].zeroed_pages == 0,
