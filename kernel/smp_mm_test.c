@@ -58,6 +58,7 @@
 #include "mm/memory_hotplug.h"
 #include <pagoda/time.h>
 #include <pagoda/vmstat.h>
+#include <asm/tlbflush.h>
 
 #define SMP_MM_READERS 3
 #define SMP_HVO_FIXED  4
@@ -552,6 +553,22 @@ static void smp_hvo_bench_ratio(const char *tag, const char *what, u64 on, u64 o
 	       (unsigned long long)(centi / 100), (unsigned long long)(centi % 100));
 }
 
+/* Resize h to count, timed from a cold TLB (an untimed flush_tlb_all()
+ * first, as BENCH(hugetlb) does: no step pays the TLB refill of another);
+ * *remote = the step's own remote flushes. */
+static u64 smp_hvo_bench_resize(struct hstate *h, unsigned long count, u64 *remote)
+{
+	u64 f0, t0, t;
+
+	flush_tlb_all();
+	f0 = vm_event_read(NR_TLB_REMOTE_FLUSH);
+	t0 = ktime_ns();
+	hugetlb_set_pool(h, count);
+	t = ktime_ns() - t0;
+	*remote = vm_event_read(NR_TLB_REMOTE_FLUSH) - f0;
+	return t;
+}
+
 /* Fastest grow and shrink of n pages per HVO mode; remote flushes of the last on-grow. */
 static void smp_hvo_bench_phase(struct hstate *h, const char *tag)
 {
@@ -562,17 +579,13 @@ static void smp_hvo_bench_phase(struct hstate *h, const char *tag)
 
 	for (int r = 0; r < SMP_HVO_BENCH_REPS; r++)
 		for (int on = 0; on < 2; on++) {
-			u64 f0 = vm_event_read(NR_TLB_REMOTE_FLUSH), t0;
+			u64 rg, rs;
 
 			hugetlb_optimize_vmemmap = on;
-			t0 = ktime_ns();
-			hugetlb_set_pool(h, base + SMP_HVO_BENCH_N);
-			g[on] = MIN(g[on], ktime_ns() - t0);
+			g[on] = MIN(g[on], smp_hvo_bench_resize(h, base + SMP_HVO_BENCH_N, &rg));
 			if (on)
-				remote = vm_event_read(NR_TLB_REMOTE_FLUSH) - f0;
-			t0 = ktime_ns();
-			hugetlb_set_pool(h, base);
-			sh[on] = MIN(sh[on], ktime_ns() - t0);
+				remote = rg;
+			sh[on] = MIN(sh[on], smp_hvo_bench_resize(h, base, &rs));
 		}
 	hugetlb_optimize_vmemmap = hvo;
 	for (int on = 0; on < 2; on++) {

@@ -14,7 +14,8 @@
  * free 1 GiB page is in the pool: hugepagesz=1G hugepages=1 at boot).  Each
  * time is the fastest of HUGETLB_BENCH_REPS grow+shrink rounds per mode,
  * off and on interleaved, on top of whatever the pool holds (QEMU shares
- * the host: a slow round is interference, the fastest is the code); the
+ * the host: a slow round is interference, the fastest is the code), each
+ * timed step starting from a cold TLB; the
  * pool and hugetlb_optimize_vmemmap are left as they were.  Poisoning (page_poison=on) adds a 2 MiB fill and check
  * per page to both modes and hides the difference: it is reported. */
 #include <pagoda/kernel.h>
@@ -24,6 +25,7 @@
 #include "mm/hugetlb_vmemmap.h"
 #include "mm/page_poison.h"
 #include "mm/vmstat.h"
+#include <asm/tlbflush.h>
 
 #define HUGETLB_BENCH_REPS 9
 
@@ -46,14 +48,22 @@ static u64 hugetlb_bench_flush_events(void)
 	       vm_event_read(NR_TLB_LOCAL_FLUSH_RANGE);
 }
 
-/* Resize h to count, timed; the flush events, memmap pages freed and
- * shared tail pages gained go into r when grow is set. */
+/* Resize h to count, timed from a cold TLB: an untimed flush_tlb_all()
+ * first, so no step pays the TLB refill another step left behind (HVO's
+ * remap flushes; under TCG the first touch of every vmemmap row after it is
+ * a miss, and without this the next step, whatever its mode, paid them).
+ * The flush events, memmap pages freed and shared tail pages gained go into
+ * r when grow is set. */
 static u64 hugetlb_bench_resize(struct hstate *h, unsigned long count, bool grow,
 				struct hugetlb_bench_result *r)
 {
-	u64 f0 = hugetlb_bench_flush_events(), t0 = ktime_ns(), t;
+	u64 f0, t0, t;
 	long m0 = hugetlb_bench_memmap();
 	unsigned long s0 = hugetlb_vmemmap_nr_tail_frames();
+
+	flush_tlb_all();
+	f0 = hugetlb_bench_flush_events();
+	t0 = ktime_ns();
 
 	hugetlb_set_pool(h, count);
 	t = ktime_ns() - t0;
