@@ -419,6 +419,34 @@ def site_key(src, f, m, seed):
     return hashlib.sha1(text.encode()).hexdigest()
 
 
+def func_of(src, pos):
+    """Name of the function whose body holds pos ('' outside any)."""
+    body = src.rfind('\n{', 0, pos)
+    for line in reversed(src[max(0, body - 400):body].split('\n') if body >= 0 else []):
+        m = re.match(r'[A-Za-z_][\w\s\*]*?(\w+)\s*\(', line)
+        if m:
+            return m.group(1)
+    return ''
+
+
+def load_equivalents(path):
+    """The survivors judged equivalent by hand, each with its reason
+    (tools/mutate-equivalent.txt, one a line: file | function | kind |
+    mutation | mutated line | reason): {(file, function, kind, mutation,
+    mutated line): reason}.  Only a survivor is ever matched: a listed
+    mutant some test kills counts as killed."""
+    eq = {}
+    if not os.path.exists(path):
+        return eq
+    with open(path) as fh:
+        for line in fh:
+            if not line.strip() or line.startswith('#'):
+                continue
+            f, fn, kind, desc, code, reason = [w.strip() for w in line.split(' | ', 5)]
+            eq[(f, fn, kind, desc, ' '.join(code.split()))] = reason
+    return eq
+
+
 def write_report(args, results, survivors, t0, nfiles, final):
     """The report so far (after each file: a run stopped early still
     leaves the files it finished), printed at the end."""
@@ -426,14 +454,18 @@ def write_report(args, results, survivors, t0, nfiles, final):
         args.seed, args.n, ('on (%s, %s)' % (args.boot_tests, args.arch)) if args.boot else 'off',
         time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()),
         '' if final else ' (partial: %d of %d files)' % (len(results), nfiles)),
-        '%-26s %5s %6s %8s %7s %10s %10s %6s %6s %6s %5s' % (
-            'file', 'sites', 'killed', 'survived', 'score', 'uncompiled', 'equivalent', 'tmout', 'sec',
-            'boot-s', 'load')]
+        '%-26s %5s %6s %8s %6s %7s %7s %6s %6s %6s %6s %6s %5s' % (
+            'file', 'sites', 'killed', 'survived', 'listed', 'score', 'score*', 'uncomp', 'same', 'tmout',
+            'sec', 'boot-s', 'load')]
     for f, c in results.items():
-        den = c['killed'] + c['survived']
-        lines.append('%-26s %5d %6d %8d %6.1f%% %10d %10d %6d %6.0f %6.0f %5.1f' % (
-            f, c['sites'], c['killed'], c['survived'], 100.0 * c['killed'] / den if den else 0,
-            c['uncompiled'], c['equivalent'], c['timeout'], c['seconds'], c.get('boot_seconds', 0), c['load']))
+        den = c['killed'] + c['survived'] + c['listed']
+        den2 = c['killed'] + c['survived']
+        lines.append('%-26s %5d %6d %8d %6d %6.1f%% %6.1f%% %6d %6d %6d %6.0f %6.0f %5.1f' % (
+            f, c['sites'], c['killed'], c['survived'], c['listed'], 100.0 * c['killed'] / den if den else 0,
+            100.0 * c['killed'] / den2 if den2 else 0, c['uncompiled'], c['equivalent'], c['timeout'],
+            c['seconds'], c.get('boot_seconds', 0), c['load']))
+    lines.append('score = killed / (killed + survived + listed); score* leaves out the listed survivors '
+                 '(equivalent, reason in tools/mutate-equivalent.txt); same: identical .text, in neither')
     lines.append('survivors:')
     lines += ['  ' + s for s in survivors] or ['  none']
     lines.append('total %.0f s, load average at the end %s' % (time.time() - t0,
@@ -463,6 +495,8 @@ def main():
     ap.add_argument('--jobs', type=int, default=2, help='parallel compiles while setting up')
     ap.add_argument('--keep', action='store_true', help='keep the private copy')
     ap.add_argument('--list', action='store_true', help='print the sampled mutants of HEAD and exit')
+    ap.add_argument('--equivalents', default=os.path.join(ROOT, 'tools', 'mutate-equivalent.txt'),
+                    help='survivors judged equivalent: file | function | kind | mutation | mutated line | reason')
     ap.add_argument('--only', default='', help='FILE:LINE[,FILE:LINE...]: every site on those lines, no sampling')
     args = ap.parse_args()
     only = {}
@@ -476,7 +510,8 @@ def main():
             src = subprocess.run(['git', '-C', ROOT, 'show', 'HEAD:' + f], stdout=subprocess.PIPE,
                                  universal_newlines=True, check=True).stdout
             for m in choose(src, f, args, only):
-                print('%s:%d [%s] %s: %s' % (f, line_of(src, m[0]), m[3], m[4], mutated_line(src, m)))
+                print('%s:%d | %s | %s | %s | %s' % (f, line_of(src, m[0]), func_of(src, m[0]), m[3], m[4],
+                                                    mutated_line(src, m)))
         return
     work = tempfile.mkdtemp(prefix='pagoda-mutate-')
     tree = Tree(ROOT, work, None)
@@ -510,6 +545,7 @@ def main():
 
     results = {}
     survivors = []
+    equivalents = load_equivalents(args.equivalents)
     for f in files:
         path = os.path.join(work, f)
         with open(path) as fh:
@@ -520,7 +556,7 @@ def main():
         chosen = choose(orig, f, args, only)
         tests = sorted((t for t in users[f] if t in base), key=lambda t: base[t])
         kills = {}
-        c = dict(killed=0, survived=0, uncompiled=0, equivalent=0, timeout=0, sites=len(sites(orig)))
+        c = dict(killed=0, survived=0, listed=0, uncompiled=0, equivalent=0, timeout=0, sites=len(sites(orig)))
         ft0 = time.time()
         for i, (a, b, new, kind, desc) in enumerate(chosen):
             line = line_of(orig, a)
@@ -539,12 +575,15 @@ def main():
                     verdict = boot_check(tree, args.boot_tests.split(), args.arch)
                     c['boot_seconds'] = c.get('boot_seconds', 0) + time.time() - bt0
                     by = 'boot tests' if verdict == 'killed' else by
+            key = (f, func_of(orig, a), kind, desc, mutated_line(orig, (a, b, new)))
+            if verdict == 'survived' and key in equivalents:
+                verdict, by = 'listed', 'equivalent: ' + equivalents[key]
             c[verdict] += 1
             print('mutate: %5.0f s %s:%d [%s] %s: %s%s' % (time.time() - t0, f, line, kind, desc, verdict,
                                                             ' by ' + by if by else ''), flush=True)
-            if verdict == 'survived':
-                survivors.append('%s:%d: [%s] %s    | %s' % (f, line, kind, desc,
-                                                            mutated_line(orig, (a, b, new))))
+            if verdict in ('survived', 'listed'):
+                survivors.append('%s:%d: [%s] %s    | %s%s' % (f, line, kind, desc, mutated_line(orig, (a, b, new)),
+                                                              '    (listed equivalent)' if verdict == 'listed' else ''))
             with open(path, 'w') as fh:
                 fh.write(orig)
         shutil.copy(obj + '.orig', obj)
