@@ -28,15 +28,15 @@
  * then prep_compound_head() writes the 64 struct pages of page 0 only: the
  * tails beyond it already read correctly through the shared page and are
  * never written: 64 stores per huge page instead of 512 (or 262144 for
- * 1 GiB).  That pays for the 7 remaps and frees on x86_64 (measured under
- * QEMU TCG, `bench hugetlb`, 256 x 2 MiB: grow with HVO 0.96-1.03x the time
- * without; 1 GiB 0.86-0.93x), not yet on arm64 (1.11-1.27x; its remap is
- * break-before-make; Linux batched: 1.76x).  A dissolve must hand back
+ * 1 GiB).  That pays for the 7 remaps and frees on both arches (QEMU TCG,
+ * `bench hugetlb`, 256 x 2 MiB, each step from a cold TLB: grow with HVO
+ * 0.57-0.79x the time without on x86_64, 0.71-0.80x on arm64 with one range
+ * TLBI per batch; Linux batched: 1.76x).  A dissolve must hand back
  * rows of plain struct pages; writing them costs 4 KiB per row (~800 us of
  * a 256 x 2 MiB shrink on x86_64, as much as the whole shrink without HVO),
  * so the restore maps frames that already hold them: the known-zero frames
  * below, and the dissolve then reads no restored row (shrink on/off 2.6-2.9x
- * before, 0.61-1.12x x86_64 and 0.77-0.90x arm64 after; docs/hvo.md).
+ * before, 0.63-0.77x x86_64 and 0.61-0.77x arm64 after; docs/hvo.md).
  *
  * Batching: all remaps of a call go through one pgwalk_remap_batch() (one
  * TLB flush; the arch does break-before-make for the whole batch on arm64);
