@@ -73,6 +73,21 @@ static void buddy_bad_frees(void)
 	/* alloc_pages() refuses a bad order and a bad zone, each alone */
 	host_ok(alloc_pages(MAX_ORDER + 1, ZONE_NORMAL) == NULL, "an order above MAX_ORDER alone: NULL");
 	host_ok(alloc_pages(0, NR_ZONES) == NULL, "a zone beyond NR_ZONES alone: NULL");
+	/* free_huge_range_nomemmap()'s bad-free check, each clause alone */
+	{
+		struct page *h = alloc_pages(9, ZONE_NORMAL);
+
+		h->refcount = 2;
+		host_ok(HOST_EXPECT_PANIC(free_huge_range_nomemmap(page_to_pfn(h), page_to_pfn(h) + 512)) &&
+			strstr(host_panic_msg, "bad free"), "a huge range with refcount 2 alone panics: %s", host_panic_msg);
+		h->refcount = 1;
+		page_set_flag(h, PG_head);
+		host_ok(HOST_EXPECT_PANIC(free_huge_range_nomemmap(page_to_pfn(h), page_to_pfn(h) + 512)) &&
+			strstr(host_panic_msg, "bad free"), "a huge range whose head is PG_head alone panics: %s",
+			host_panic_msg);
+		page_clear_flag(h, PG_head);
+		host_ok(free_huge_range_nomemmap(page_to_pfn(h), page_to_pfn(h) + 512) == 512, "a good one frees 512");
+	}
 	/* split_page()'s precondition, each clause alone */
 	q->refcount = 2;
 	host_ok(HOST_EXPECT_PANIC(split_page(q, 2)) && strstr(host_panic_msg, "refcount 2"),
