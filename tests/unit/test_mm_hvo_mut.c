@@ -303,6 +303,41 @@ static void hvo_restore_ascending(void)
 	host_ok(check_ok(), "vm_check");
 }
 
+/* A batch filled to exactly HVO_BATCH_MAX remaps: 4096 order-7 pages (two
+ * vmemmap pages each, one remapped) optimize in one batch, and the run
+ * extension of the frees reads no entry beyond the batch (an out-of-bounds
+ * read of hvo_batch[4096] would abort under ASan). */
+static void hvo_full_batch(void)
+{
+	struct host_mm_opts o = { .quiet = true };
+	unsigned long top, n = 0;
+	LIST_HEAD(l);
+	u64 f0;
+
+	host_mm_boot(3 * SZ_1G, &o);
+	top = section_nr_to_pfn(sparse_max_section());
+	for (unsigned long pfn = top - 128; pfn >= 128 && n < 4096; pfn -= 128)
+		if (alloc_contig_range_hugetlb(pfn, pfn + 128, ZONE_NORMAL) == 0) {
+			list_add_tail(&pfn_to_page(pfn)->lru, &l);
+			n++;
+		}
+	host_ok(n == 4096, "4096 order-7 ranges taken");
+	f0 = vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) + vm_event_read(NR_TLB_LOCAL_FLUSH_ONE);
+	host_ok(hugetlb_vmemmap_optimize_folios(&l, 7) == 4096, "all optimized");
+	host_ok(vm_event_read(NR_TLB_LOCAL_FLUSH_ALL) + vm_event_read(NR_TLB_LOCAL_FLUSH_ONE) == f0 + 1,
+		"in one batch of 4096 remaps");
+	host_ok(hugetlb_vmemmap_restore_folios(&l, 7) == 0, "and restored");
+	while (!list_empty(&l)) {
+		struct page *h = list_first_entry(&l, struct page, lru);
+
+		list_del(&h->lru);
+		h->lru.next = h->lru.prev = NULL;
+		destroy_compound_page(h, 7);
+		free_contig_range_hugetlb(page_to_pfn(h), page_to_pfn(h) + 128);
+	}
+	host_ok(check_ok(), "vm_check");
+}
+
 /* A restore list may hold pages that are not optimized (HVO was off when
  * they were grown): they are skipped and count no donation. */
 static void hvo_plain_heads(void)
@@ -530,6 +565,7 @@ int main(void)
 	host_scenario("self-hosted donation, poisoning on", hvo_self_hosted_donation);
 	host_scenario("self-hosted, a neighbour's frame", hvo_self_hosted_neighbour);
 	host_scenario("restore hands frames out ascending", hvo_restore_ascending);
+	host_scenario("a batch of exactly 4096 remaps", hvo_full_batch);
 	host_scenario("plain heads in a restore", hvo_plain_heads);
 	host_scenario("restore or keep", hvo_keep);
 	host_scenario("junk frames", hvo_junk_frames);
