@@ -3,19 +3,26 @@
  * mutation score): each scenario pins down one behaviour the other tests
  * left open, by its struct pages, PTEs, counters or return value:
  *
- *   cmdline on/off       hugetlb_free_vmemmap= sets exactly 1 or 0
+ *   cmdline              hugetlb_free_vmemmap= sets exactly 1 or 0, the
+ *                        last one wins
  *   donation, self-hosted  a row whose altmap frame another owner took is
  *                        donated by the page's own last page of that row:
  *                        1 returned, PG_vmemmap_self_hosted, out of managed
+ *   a neighbour's frame  before it donates, a self-hosted restore takes the
+ *                        next free frame of the block's altmap range
+ *   ascending            a restore hands frames out in pfn order
+ *   a full batch         exactly HVO_BATCH_MAX remaps in one batch
  *   plain heads          a restore list holding a page that is not
  *                        optimized counts no donation for it
  *   keep                 restore_folios_or_keep gives back the frames a
  *                        page got before running out, and keeps the page
  *   junk frames          a Movable restore writes all 64 struct pages of a
  *                        row whatever the buddy's frame held
- *   HVO off dissolve     destroy_compound_page leaves every tail plain
- *   avoid                a restore takes no frame from the huge page's
- *                        own sections, and from every other section
+ *   HVO off dissolve     destroy_compound_page leaves every tail plain and
+ *                        the head no head
+ *   avoid                a restore takes no frame from the huge page's own
+ *                        hot-added sections (nor one a previous page left
+ *                        in the stash), and may from every other section
  *   next to self-hosted  a plain section after a memmap-on-memory one
  *                        gets buddy frames, not the altmap's */
 #include <stdio.h>
