@@ -19,16 +19,6 @@
 #define M128 (128 * SZ_1M)
 #define BLOCK 2UL                        /* [256M, 384M): beyond mem=256M */
 
-static bool vm_ok(void)
-{
-	char msg[VM_CHECK_MSG_SIZE];
-	bool ok = vm_check_run(msg, sizeof(msg)) == 0;
-
-	if (!ok)
-		printf("# vm_check: %s\n", msg);
-	return ok;
-}
-
 /* Every allocation inside sites fails from now on (times -1), quietly. */
 static void inject(u32 sites)
 {
@@ -82,10 +72,10 @@ static void offline_keeps(bool memmap_on_memory)
 	host_ok(nr_free_pages() == free0 && node_stat(NR_MEMMAP_PAGES) == memmap0,
 		"no frame donated or leaked (free %lu/%lu, memmap %ld/%ld)", nr_free_pages(), free0,
 		node_stat(NR_MEMMAP_PAGES), memmap0);
-	host_ok(sparse_section_has(BLOCK, SECTION_ONLINE) && vm_ok(), "block still online, vm_check ok");
+	host_ok(sparse_section_has(BLOCK, SECTION_ONLINE) && host_vm_check(), "block still online, vm_check ok");
 	host_ok(offline_memory_block(BLOCK, &busy) == 0 && h->nr_huge_pages == 0,
 		"the retry without injection offlines the block (pool dissolved)");
-	host_ok(remove_memory(BLOCK * M128, M128) == 0 && vm_ok(), "removed, vm_check ok");
+	host_ok(remove_memory(BLOCK * M128, M128) == 0 && host_vm_check(), "removed, vm_check ok");
 }
 
 static void offline_keeps_altmap(void) { offline_keeps(true); }
@@ -109,13 +99,13 @@ static void hot_add_filtered(void)
 	host_ok(add_memory(BLOCK * M128, M128) == -ENOMEM && fail_page_alloc.failures[FAIL_SITE_VMEMMAP_POPULATE] == 1,
 		"the 100th populate allocation fails the add");
 	host_ok(nr_free_pages() == free0 && node_stat(NR_MEMMAP_PAGES) == memmap0 &&
-		!sparse_section_has(BLOCK, SECTION_PRESENT) && vm_ok(), "nothing changed");
+		!sparse_section_has(BLOCK, SECTION_PRESENT) && host_vm_check(), "nothing changed");
 	inject(1u << FAIL_SITE_POOL_GROW);
 	host_ok(add_memory(BLOCK * M128, M128) == 0 && fail_page_alloc.total == 0,
 		"sites pool_grow: the add is not touched");
 	inject_off();
 	host_ok(node_stat(NR_MEMMAP_PAGES) == memmap0 + 512 && remove_memory(BLOCK * M128, M128) == 0 &&
-		nr_free_pages() == free0 && vm_ok(), "512 frames, all back on remove");
+		nr_free_pages() == free0 && host_vm_check(), "512 frames, all back on remove");
 }
 
 /* A pool inside the block shrunk while every restore allocation fails:
@@ -139,11 +129,11 @@ static void shrink_keeps(void)
 	host_ok(hugetlb_set_pool(h, 0) == 4 && h->free_huge_pages == 4 && h->surplus_huge_pages == 0,
 		"no frame for the restore: the shrink keeps the 4 pages (free, not surplus)");
 	inject_off();
-	host_ok(nr_free_pages() == free0 && node_stat(NR_MEMMAP_PAGES) == memmap0 && vm_ok(),
+	host_ok(nr_free_pages() == free0 && node_stat(NR_MEMMAP_PAGES) == memmap0 && host_vm_check(),
 		"nothing donated or leaked, vm_check ok");
 	host_ok(hugetlb_set_pool(h, 0) == 0 && offline_memory_block(BLOCK, &busy) == 0,
 		"the retry shrinks the pool and the block offlines (busy pfn %#lx)", busy);
-	host_ok(remove_memory(BLOCK * M128, M128) == 0 && vm_ok(), "removed, vm_check ok");
+	host_ok(remove_memory(BLOCK * M128, M128) == 0 && host_vm_check(), "removed, vm_check ok");
 }
 
 int main(void)

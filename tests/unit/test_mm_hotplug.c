@@ -63,16 +63,6 @@ static bool snap_same(const struct snap *a)
 	       !strcmp(a->buddyinfo, b.buddyinfo);
 }
 
-static bool vm_ok(void)
-{
-	char msg[VM_CHECK_MSG_SIZE];
-	bool ok = vm_check_run(msg, sizeof(msg)) == 0;
-
-	if (!ok)
-		printf("# vm_check: %s\n", msg);
-	return ok;
-}
-
 /* A shell line, "echo VALUE > PATH" written through pseudofs_write() (the
  * host shell has no redirection); output in out. */
 static int shell(const char *line)
@@ -142,16 +132,16 @@ static void hotplug_altmap_round_trip(void)
 		page_test_flag(pfn_to_page(section_nr_to_pfn(nr) + 512), PG_pgtable) &&
 		pte_pa(*pgwalk_pte(vmemmap_section_va(nr))) == (phys_addr_t)section_nr_to_pfn(nr) << PAGE_SHIFT,
 		"vmemmap page 0 maps the block's own first frame; the PTE table is its frame 512");
-	host_ok(vm_ok(), "vm_check ok after add");
+	host_ok(host_vm_check(), "vm_check ok after add");
 	host_ok(online_memory_block(nr, MMOP_ONLINE_KERNEL) == 0, "online kernel");
 	host_ok(totalram_pages() == (unsigned long)total0 + BLOCK_PAGES - altmap &&
 		nr_free_pages() == free0 + BLOCK_PAGES - altmap,
 		"MemTotal and MemFree grow by 32768 - %lu pages", altmap);
-	host_ok(vm_ok(), "vm_check ok online");
+	host_ok(host_vm_check(), "vm_check ok online");
 	host_ok(remove_memory(2 * M128, M128) == -EBUSY, "remove of an online block: -EBUSY");
 	host_ok(offline_memory_block(nr, &busy) == 0 && totalram_pages() == (unsigned long)total0 && nr_free_pages() == free0,
 		"offline: MemTotal/MemFree back");
-	host_ok(vm_ok(), "vm_check ok offline");
+	host_ok(host_vm_check(), "vm_check ok offline");
 	pfn_to_page(section_nr_to_pfn(nr) + 600)->refcount = 1;
 	host_ok(vm_check_run(msg, sizeof(msg)) && strstr(msg, "memory blocks: memory2 is offline but pfn 0x10258"),
 		"vm_check: a used page in an offline block: %s", msg);
@@ -162,7 +152,7 @@ static void hotplug_altmap_round_trip(void)
 	zones[ZONE_MOVABLE].present_pages--;
 	host_ok(remove_memory(2 * M128, M128) == 0 && !pt_mapped(nr), "remove: vmemmap unmapped");
 	host_ok(snap_same(&base), "meminfo, vmstat, buddyinfo back at baseline");
-	host_ok(vm_ok(), "vm_check ok after remove");
+	host_ok(host_vm_check(), "vm_check ok after remove");
 }
 
 /* Two blocks, kernel and movable; an allocation in the Movable block makes
@@ -196,7 +186,7 @@ static void hotplug_zones_busy(void)
 	pfn = page_to_pfn(p);
 	host_ok(pfn_to_section_nr(pfn) == 3, "a movable allocation comes from block 3 (pfn %#lx)", pfn);
 	host_ok(offline_memory_block(3, &busy) == -EBUSY && busy == pfn, "offline refused, busy pfn %#lx", busy);
-	host_ok(!sparse_section_has(3, SECTION_ISOLATED) && sparse_section_has(3, SECTION_ONLINE) && vm_ok(),
+	host_ok(!sparse_section_has(3, SECTION_ISOLATED) && sparse_section_has(3, SECTION_ONLINE) && host_vm_check(),
 		"isolation undone, still online");
 	host_ok(shell_error_line("echo offline > /sys/devices/system/memory/memory3/state") &&
 		strstr(out, "pfn") && strstr(out, "allocated page"), "%.*s", (int)strcspn(out, "\n"), out);
@@ -210,7 +200,7 @@ static void hotplug_zones_busy(void)
 			    "Total offline memory:    256M\n"), "lsmem format");
 	host_ok(host_shell("mem remove 0x10000000 256M", out, sizeof(out)) == 0, "mem remove: %.*s",
 		(int)strcspn(out, "\n"), out);
-	host_ok(snap_same(&base) && vm_ok(), "baseline after both zones");
+	host_ok(snap_same(&base) && host_vm_check(), "baseline after both zones");
 }
 
 /* Bad requests: one error line each, nothing changed, vm_check ok. */
@@ -252,7 +242,7 @@ static void hotplug_bad_requests(void)
 		bool one = shell_error_line(bad[i]);
 
 		out[strcspn(out, "\n")] = 0;
-		host_ok(one && snap_same(&base) && vm_ok(), "%s -> %s", bad[i], out);
+		host_ok(one && snap_same(&base) && host_vm_check(), "%s -> %s", bad[i], out);
 	}
 	host_ok(shell("echo 0x20000000 > /sys/devices/system/memory/probe") == 0 && sparse_section_has(4, SECTION_ONLINE) &&
 		sparse_section(4)->zone == ZONE_NORMAL, "probe adds block 4 and onlines it (auto_online_blocks online)");
@@ -292,9 +282,9 @@ static void hotplug_buddy_mode(void)
 		"online movable, then default");
 	host_ok(sparse_section(3)->zone == ZONE_MOVABLE, "default zone next to Movable only: Movable");
 	host_ok(totalram_pages() == (unsigned long)total0 + 2 * BLOCK_PAGES, "MemTotal grows by the whole blocks");
-	host_ok(vm_ok(), "vm_check ok");
+	host_ok(host_vm_check(), "vm_check ok");
 	host_ok(offline_and_remove_memory(2 * M128, 2 * M128, &busy) == 0, "offline_and_remove_memory");
-	host_ok(snap_same(&base) && vm_ok(), "baseline: frames and tables given back");
+	host_ok(snap_same(&base) && host_vm_check(), "baseline: frames and tables given back");
 }
 
 /* The DIMM path: memhp_default_state=online_movable onlines what
@@ -326,11 +316,11 @@ static void hotplug_driver_managed(void)
 	rc = offline_and_remove_memory(4 * M128, 2 * M128, &busy);
 	host_ok(rc == -EBUSY && busy == pfn, "eject refused: busy pfn %#lx (allocated %#lx)", busy, pfn);
 	host_ok(sparse_section_has(4, SECTION_ONLINE) && sparse_section_has(5, SECTION_ONLINE) &&
-		sparse_section(4)->zone == ZONE_MOVABLE && sparse_section(5)->zone == ZONE_MOVABLE && vm_ok(),
+		sparse_section(4)->zone == ZONE_MOVABLE && sparse_section(5)->zone == ZONE_MOVABLE && host_vm_check(),
 		"both blocks online Movable again");
 	free_pages(p, 0);
 	host_ok(offline_and_remove_memory(4 * M128, 2 * M128, &busy) == 0, "eject after the free");
-	host_ok(snap_same(&base) && vm_ok(), "baseline");
+	host_ok(snap_same(&base) && host_vm_check(), "baseline");
 }
 
 /* offline_and_remove_memory() of an offline block and a busy online one:
@@ -350,10 +340,10 @@ static void hotplug_eject_mixed(void)
 	host_ok(p && offline_and_remove_memory(4 * M128, 2 * M128, &busy) == -EBUSY && busy == page_to_pfn(p),
 		"eject refused, naming the busy page");
 	host_ok(!sparse_section_has(4, SECTION_ONLINE) && sparse_section_has(5, SECTION_ONLINE) &&
-		sparse_section(5)->zone == ZONE_MOVABLE && vm_ok(),
+		sparse_section(5)->zone == ZONE_MOVABLE && host_vm_check(),
 		"put back: block 4 still offline, block 5 online Movable");
 	free_pages(p, 0);
-	host_ok(offline_and_remove_memory(4 * M128, 2 * M128, &busy) == 0 && snap_same(&base) && vm_ok(),
+	host_ok(offline_and_remove_memory(4 * M128, 2 * M128, &busy) == 0 && snap_same(&base) && host_vm_check(),
 		"eject after the free: baseline");
 }
 
@@ -373,7 +363,7 @@ static void hotplug_inject(bool altmap)
 		memhp_fail_nth_alloc = 0;
 		if (!rc)
 			break;
-		same = rc == -ENOMEM && snap_same(&base) && vm_ok() && !sparse_section(2)->state &&
+		same = rc == -ENOMEM && snap_same(&base) && host_vm_check() && !sparse_section(2)->state &&
 		       !sparse_section(4)->state && !pt_mapped(2) && !pt_mapped(4);
 		if (!same || n % 500 == 1 || n == 513 || n == 514)
 			host_ok(same, "allocation %lu fails: -ENOMEM, nothing left (rc %d)", n, rc);
@@ -426,26 +416,26 @@ static void hotplug_table_move(void)
 		"old memory: only the section root page (free -%lu)", free0 - nr_free_pages());
 	host_ok(add_memory(a + M128, M128) == 0 && sparse_section(nra + 1)->nr_altmap_pages == 513,
 		"block B shares A's PMD table");
-	host_ok(vm_ok(), "vm_check ok");
+	host_ok(host_vm_check(), "vm_check ok");
 	host_ok(mhp_count_moves(vmemmap_section_va(nra), vmemmap_section_va(nra + 1), a, a + M128) == 1,
 		"removing A must move 1 table");
 	memhp_fail_nth_alloc = 1;
-	host_ok(remove_memory(a, M128) == -ENOMEM && pt_mapped(nra) && vm_ok(),
+	host_ok(remove_memory(a, M128) == -ENOMEM && pt_mapped(nra) && host_vm_check(),
 		"no page for the move: remove fails, nothing changed");
 	memhp_fail_nth_alloc = 0;
-	host_ok(online_memory_block(nra + 1, MMOP_ONLINE_KERNEL) == 0 && vm_ok(), "B online (Normal)");
+	host_ok(online_memory_block(nra + 1, MMOP_ONLINE_KERNEL) == 0 && host_vm_check(), "B online (Normal)");
 	host_ok(remove_memory(a, M128) == 0 && !pt_mapped(nra) && pt_mapped(nra + 1),
 		"remove A: B's struct pages still mapped");
 	host_ok(node_stat(NR_PAGE_TABLE_PAGES) == pt0 + 1, "the moved PMD table is a buddy page now (page tables +1)");
 	rc = vmemmap_pmd_pfn(nra + 1, &pmd);
 	host_ok(rc && sparse_section_has(pfn_to_section_nr(pmd), SECTION_EARLY) &&
 		page_test_flag(pfn_to_page(pmd), PG_pgtable), "it was taken from boot memory, not from B (pfn %#lx)", pmd);
-	host_ok(vm_ok(), "vm_check ok");
+	host_ok(host_vm_check(), "vm_check ok");
 	{
 		unsigned long busy;
 		host_ok(offline_memory_block(nra + 1, &busy) == 0, "B offlines (no table pins it)");
 	}
-	host_ok(remove_memory(a + M128, M128) == 0 && snap_same(&base) && vm_ok(),
+	host_ok(remove_memory(a + M128, M128) == 0 && snap_same(&base) && host_vm_check(),
 		"remove B: PMD table and root page freed, baseline");
 }
 
@@ -530,7 +520,7 @@ static void fix_vm_check(void)
 	page_set_flag(p, PG_pgtable);
 	host_ok(vm_check_run(msg, sizeof(msg)) && strstr(msg, "PG_pgtable"), "pgtable frame on a list: %s", msg);
 	page_clear_flag(p, PG_pgtable);
-	host_ok(vm_ok(), "clean again");
+	host_ok(host_vm_check(), "clean again");
 	va = vmemmap_section_va(SECTIONS_PER_ROOT * 3 + 7);
 	frame = page_to_pfn(alloc_pages(0, ZONE_NORMAL));
 	host_ok(!sparse_section(SECTIONS_PER_ROOT * 3 + 7), "section %lu has no root page",

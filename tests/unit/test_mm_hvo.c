@@ -30,16 +30,6 @@ static struct counters snap(void)
 				  node_stat(NR_HUGETLB_VMEMMAP_OPTIMIZED), nr_free_pages(), totalram_pages() };
 }
 
-static bool check_ok(void)
-{
-	char msg[VM_CHECK_MSG_SIZE];
-	bool ok = vm_check_run(msg, sizeof(msg)) == 0;
-
-	if (!ok)
-		printf("# vm_check: %s\n", msg);
-	return ok;
-}
-
 /* Take a free 2 MiB range from the top of memory as HugeTLB does, with its
  * struct pages left plain; then its compound setup (HVO off unless opt). */
 static struct page *take_huge(bool opt)
@@ -138,7 +128,7 @@ static void hvo_tails_canonical(void)
 	host_ok(h[1].compound_info == h[300].compound_info && (h[1].compound_info & 1),
 		"every tail holds the same compound_info %#lx", h[1].compound_info);
 	dissolve(&l);
-	host_ok(check_ok(), "vm_check after dissolve");
+	host_ok(host_vm_check(), "vm_check after dissolve");
 }
 
 /* Grow 16 pages with HVO: exact counters, one shared page, one batch,
@@ -190,7 +180,7 @@ static void hvo_accounting(void)
 		"a write to a tail struct page faults, a read works");
 	host_ok(host_probe_write((unsigned long)&hp[3][63]), "head vmemmap page stays RW");
 	host_ok(compound_head(&hp[5][400]) == hp[5] && hp[5]->compound_order == ORDER, "tails resolve");
-	host_ok(check_ok(), "vm_check knows HVO");
+	host_ok(host_vm_check(), "vm_check knows HVO");
 	host_ok(dissolve(&l) == 0, "restore with free memory donates nothing");
 	for (int i = 0; i < 16; i++)
 		for (unsigned long k = 1; k < NPAGES; k++)
@@ -202,7 +192,7 @@ static void hvo_accounting(void)
 		"shrink to 0: free %lu/%lu, memmap %ld/%ld, optimized %ld, shared pages 0",
 		c3.free, c0.free, c3.boot + c3.rt, c0.boot + c0.rt, c3.opt);
 	host_ok(c3.rt == c0.rt + 16 * 7, "restored frames count in nr_memmap_pages (+%ld)", c3.rt - c0.rt);
-	host_ok(check_ok(), "vm_check after dissolve");
+	host_ok(host_vm_check(), "vm_check after dissolve");
 
 	/* the same ranges again: now their vmemmap frames are run-time ones */
 	for (int i = 0; i < 16; i++) {
@@ -215,7 +205,7 @@ static void hvo_accounting(void)
 	c2 = snap();
 	host_ok(c2.rt == c3.rt - 16 * 7 + 1 && c2.boot == c3.boot && c2.free == c3.free - 16 * NPAGES + 111,
 		"run-time frames freed: nr_memmap_pages -111, nr_free_pages -16*512 + 111");
-	host_ok(check_ok(), "vm_check");
+	host_ok(host_vm_check(), "vm_check");
 	dissolve(&l);
 	c3 = snap();
 	host_ok(c3.free == c0.free && c3.boot + c3.rt == c0.boot + c0.rt, "and back");
@@ -260,7 +250,7 @@ static void hvo_shared_lifetime(void)
 	dissolve(&lb);
 	host_ok(hugetlb_vmemmap_nr_tail_frames() == 0 && node_stat(NR_MEMMAP_PAGES) == rt0 + 14,
 		"freed with the last; the 14 restored frames count");
-	host_ok(check_ok(), "vm_check");
+	host_ok(host_vm_check(), "vm_check");
 }
 
 /* Take every free block; returns how many pages, pfns/orders in *held. */
@@ -321,9 +311,9 @@ static void hvo_exhaustion(void)
 	host_ok(c2.free == c1.free + 4 * (NPAGES - 7) + 1, "nr_free_pages +%lu = 4*(512-7) + shared page",
 		c2.free - c1.free);
 	host_ok(c2.rt == c1.rt + 28 - 1 && c2.opt == 0, "donated frames count in nr_memmap_pages");
-	host_ok(check_ok(), "vm_check after donating");
+	host_ok(host_vm_check(), "vm_check after donating");
 	give_all(pfns, orders, n);
-	host_ok(check_ok(), "vm_check after giving all back");
+	host_ok(host_vm_check(), "vm_check after giving all back");
 	freed = nr_free_pages();
 
 	/* exactly 10 free pages: the first page gets 7 from the buddy, the second 3 + 4 donated */
@@ -358,7 +348,7 @@ static void hvo_exhaustion(void)
 	c2 = snap();
 	host_ok(donated == 4, "10 free frames: 14 - 10 = 4 donated (%lu)", donated);
 	host_ok(c2.free == c1.free - 10 + 2 * NPAGES - 4 + 1, "free: -10 taken, +1020 dissolved, +1 shared");
-	host_ok(check_ok(), "vm_check");
+	host_ok(host_vm_check(), "vm_check");
 	give_all(pfns, orders, n);
 	host_ok(nr_free_pages() == freed, "after giving back: free count as before the grow (%lu/%lu): "
 		"14 frames freed by optimize, 10 + 4 donated taken by restore", nr_free_pages(), freed);
@@ -383,7 +373,7 @@ static void hvo_known_zero_vm_check(unsigned long pfn, struct page *busy)
 	char msg[256];
 	u8 *b = __va((phys_addr_t)pfn << PAGE_SHIFT);
 
-	host_ok(check_ok(), "vm_check with the known-zero blocks");
+	host_ok(host_vm_check(), "vm_check with the known-zero blocks");
 	b[100] = 1;
 	host_ok(vm_check_run(msg, sizeof(msg)) && strstr(msg, "known-zero block"),
 		"vm_check: a nonzero byte in a known-zero frame is named (%s)", msg);
@@ -392,7 +382,7 @@ static void hvo_known_zero_vm_check(unsigned long pfn, struct page *busy)
 	host_ok(vm_check_run(msg, sizeof(msg)) && strstr(msg, "PG_zeroed"),
 		"vm_check: PG_zeroed on a busy page is named (%s)", msg);
 	page_clear_flag(busy, PG_zeroed);
-	host_ok(check_ok(), "vm_check after undoing both");
+	host_ok(host_vm_check(), "vm_check after undoing both");
 }
 
 /* Known-zero frames (PG_zeroed, mm/buddy.c): the 28 frames an optimize of 4
@@ -451,7 +441,7 @@ static void hvo_known_zero(void)
 				plain &= !memcmp(&hp[i][k], &(struct page){ 0 }, sizeof(struct page));
 		host_ok(plain, "%s: the 4 x 511 restored tail struct pages are plain",
 			scribble ? "frames taken and scribbled on" : "frames reused");
-		host_ok(check_ok(), "vm_check");
+		host_ok(host_vm_check(), "vm_check");
 	}
 }
 
@@ -494,7 +484,7 @@ static void hvo_known_zero_blocks(void)
 		zones[ZONE_NORMAL].zeroed_pages == 3, "ordinary allocations take unmarked blocks first");
 	host_ok(alloc_zeroed_runs(ZONE_NORMAL, 8, 8, pfn, pfn + 4, run, 4) == 0,
 		"a claim avoiding their range finds none");
-	host_ok(check_ok(), "vm_check");
+	host_ok(host_vm_check(), "vm_check");
 }
 
 /* Injected allocation failures: optimize without a shared page leaves the
@@ -523,7 +513,7 @@ static void hvo_injected(void)
 	host_ok(c1.boot + c1.rt == c0.boot + c0.rt - 6 && c1.opt == 1, "counters: 7 freed, 1 shared");
 	host_ok(host_probe_write((unsigned long)&a[300]) && !host_probe_write((unsigned long)&b[300]),
 		"a stays RW, b's tails RO");
-	host_ok(check_ok(), "vm_check after a failed optimize");
+	host_ok(host_vm_check(), "vm_check after a failed optimize");
 	hugetlb_vmemmap_fail_allocs = 3;
 	list_del(&a->lru);
 	list_add(&a->lru, &lb);
@@ -531,9 +521,9 @@ static void hvo_injected(void)
 	host_ok(d == 7 && hugetlb_vmemmap_fail_allocs == 2, "restore: first allocation fails, the page donates "
 		"all 7 (%lu)", d);
 	hugetlb_vmemmap_fail_allocs = 0;
-	host_ok(check_ok(), "vm_check after a failed-allocation restore");
+	host_ok(host_vm_check(), "vm_check after a failed-allocation restore");
 	dissolve(&lb);
-	host_ok(check_ok() && hugetlb_vmemmap_nr_tail_frames() == 0, "all dissolved");
+	host_ok(host_vm_check() && hugetlb_vmemmap_nr_tail_frames() == 0, "all dissolved");
 }
 
 /* vm_check reports an RO vmemmap page that is not the shared tail page,
@@ -563,7 +553,7 @@ static void hvo_vm_check_and_view(void)
 		"an RO page onto another frame is reported: %s", msg);
 	r.pa = shared;
 	pgwalk_remap_batch(&r, 1);
-	host_ok(check_ok(), "put back: ok");
+	host_ok(host_vm_check(), "put back: ok");
 	snprintf(buf, sizeof(buf), "vmemmap %#lx", page_to_pfn(h) + 77);
 	host_ok(host_shell(buf, buf, sizeof(buf)) == 0, "vmemmap verb");
 	printf("%s", buf);
@@ -623,7 +613,7 @@ static void hvo_self_hosted(void)
 		"nr_memmap_* moves only by the shared tail page");
 	host_ok(totalram_pages() == total1 + 28 && nr_free_pages() == free1 - 4 * NPAGES + 28 - 1,
 		"the 28 freed altmap frames are managed free pages (MemTotal +%lu)", totalram_pages() - total1);
-	host_ok(check_ok(), "vm_check with optimized pages in a self-hosted block");
+	host_ok(host_vm_check(), "vm_check with optimized pages in a self-hosted block");
 	host_ok(hugetlb_set_pool(h, 0) == 0 && altmap_whole(nr), "shrink: the altmap is whole again");
 	for (unsigned long pfn = start + sparse_section(nr)->nr_altmap_pages; pfn < start + PAGES_PER_SECTION; pfn++) {
 		const struct page *p = pfn_to_page(pfn);
@@ -638,12 +628,12 @@ static void hvo_self_hosted(void)
 	host_ok(offline_memory_block(nr, &busy) == 0, "offline dissolves the free huge pages (busy %#lx)", busy);
 	host_ok(altmap_whole(nr) && h->nr_huge_pages == 0 && node_stat(NR_HUGETLB_VMEMMAP_OPTIMIZED) == 0,
 		"altmap whole after offline");
-	host_ok(check_ok(), "vm_check offline");
+	host_ok(host_vm_check(), "vm_check offline");
 	host_ok(remove_memory(nr * SZ_128M, SZ_128M) == 0, "hot-remove");
 	host_ok(nr_free_pages() == free0 && totalram_pages() == total0 &&
 		node_stat(NR_MEMMAP_PAGES) + node_stat(NR_MEMMAP_BOOT_PAGES) == memmap0 &&
 		hugetlb_vmemmap_nr_tail_frames() == 0, "every counter at baseline");
-	host_ok(check_ok(), "vm_check after remove");
+	host_ok(host_vm_check(), "vm_check after remove");
 }
 
 /* A block onlined to ZONE_NORMAL: the restore that offline's dissolve runs
@@ -669,7 +659,7 @@ static void hvo_offline_kernel_block(void)
 	host_ok(inside > 0, "%lu of them in the block", inside);
 	{ int rc = offline_memory_block(nr, &busy); host_ok(rc == 0, "offline dissolves them and succeeds (rc %d busy %#lx, %s)", rc, busy, rc ? memhp_pfn_owner(busy) : "-"); }
 	host_ok(remove_memory(nr * SZ_128M, SZ_128M) == 0, "remove");
-	host_ok(check_ok(), "vm_check");
+	host_ok(host_vm_check(), "vm_check");
 	hugetlb_set_pool(h, 0);
 	host_ok(nr_free_pages() == free0 && hugetlb_vmemmap_nr_tail_frames() == 0, "free pages back (%lu/%lu)",
 		nr_free_pages(), free0);
@@ -698,7 +688,7 @@ static void hvo_known_zero_movable(void)
 		"their 56 old frames freed unmarked (zeroed_pages %lu, %lu)", zones[ZONE_NORMAL].zeroed_pages,
 		zones[ZONE_MOVABLE].zeroed_pages);
 	hugetlb_set_pool(h, 0);
-	host_ok(check_ok(), "vm_check");
+	host_ok(host_vm_check(), "vm_check");
 }
 
 /* More pages than one batch holds (4096 remaps: 585 x 2 MiB, 1 x 1 GiB):
@@ -731,7 +721,7 @@ static void hvo_batches(void)
 	c1 = snap();
 	host_ok(c1.boot + c1.rt == c0.boot + c0.rt - (600 * 7 - 1) &&
 		c1.free == c0.free - 600 * NPAGES + 600 * 7 - 1, "counters exact across batches");
-	host_ok(check_ok(), "vm_check");
+	host_ok(host_vm_check(), "vm_check");
 	dissolve(&l);
 	c1 = snap();
 	host_ok(c1.free == c0.free && c1.boot + c1.rt == c0.boot + c0.rt && c1.opt == 0, "restored across batches");
@@ -758,7 +748,7 @@ static void hvo_batches(void)
 	host_ok(ro && c1.boot + c1.rt == c0.boot + c0.rt - (2 * 4095 - 1) && hugetlb_vmemmap_nr_tail_frames() == 1,
 		"4095 of 4096 vmemmap pages freed per 1 GiB page, one shared page");
 	host_ok(compound_head(pfn_to_page(gpfn[1] + 200000)) == pfn_to_page(gpfn[1]), "a far tail resolves");
-	host_ok(check_ok(), "vm_check");
+	host_ok(host_vm_check(), "vm_check");
 	hugetlb_vmemmap_restore_folios(&g, 18);
 	while (!list_empty(&g)) {
 		struct page *h = list_first_entry(&g, struct page, lru);
@@ -771,7 +761,7 @@ static void hvo_batches(void)
 	c1 = snap();
 	host_ok(c1.free == c0.free && c1.boot + c1.rt == c0.boot + c0.rt && hugetlb_vmemmap_nr_tail_frames() == 0,
 		"1 GiB pages dissolved, counters back");
-	host_ok(check_ok(), "vm_check after");
+	host_ok(host_vm_check(), "vm_check after");
 }
 
 /* hugetlb_vmemmap_optimize_folios() refuses, touching nothing, when HVO is

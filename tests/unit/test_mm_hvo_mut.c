@@ -44,16 +44,6 @@
 #define ROW 64                               /* struct pages per vmemmap page */
 #define LIST_HEAD(n) struct list_head n = LIST_HEAD_INIT(n)
 
-static bool check_ok(void)
-{
-	char msg[VM_CHECK_MSG_SIZE];
-	bool ok = vm_check_run(msg, sizeof(msg)) == 0;
-
-	if (!ok)
-		printf("# vm_check: %s\n", msg);
-	return ok;
-}
-
 static phys_addr_t frame_of(unsigned long va)
 {
 	pte_t *ep = pgwalk_pte(va);
@@ -245,7 +235,7 @@ static void hvo_self_hosted_donation(void)
 	host_ok(totalram_pages() == managed - 7, "6 altmap frames and the donor left the managed count, "
 		"row 7's old frame stays with its owner (%lu -> %lu)", managed, totalram_pages());
 	destroy_free(h);
-	host_ok(check_ok(), "vm_check after the donation");
+	host_ok(host_vm_check(), "vm_check after the donation");
 }
 
 /* Two optimized huge pages H1 < H2 in one memmap-on-memory block; another
@@ -279,7 +269,7 @@ static void hvo_self_hosted_neighbour(void)
 	host_ok(restore_one(h2) == 1 && row_pfn(h2, 7) == page_to_pfn(h2) + 8 * ROW - 1, "H2: one donated");
 	destroy_free(h1);
 	destroy_free(h2);
-	host_ok(check_ok(), "vm_check");
+	host_ok(host_vm_check(), "vm_check");
 }
 
 /* A restore hands frames out ascending (the refill sorts its known-zero
@@ -307,7 +297,7 @@ static void hvo_restore_ascending(void)
 		up &= row_pfn(h, i) > row_pfn(h, i - 1);
 	host_ok(up, "rows 1..7 on ascending frames (%#lx %#lx .. %#lx)", row_pfn(h, 1), row_pfn(h, 2), row_pfn(h, 7));
 	destroy_free(h);
-	host_ok(check_ok(), "vm_check");
+	host_ok(host_vm_check(), "vm_check");
 }
 
 /* A batch filled to exactly HVO_BATCH_MAX remaps: 4096 order-7 pages (two
@@ -342,7 +332,7 @@ static void hvo_full_batch(void)
 		destroy_compound_page(h, 7);
 		free_contig_range_hugetlb(page_to_pfn(h), page_to_pfn(h) + 128);
 	}
-	host_ok(check_ok(), "vm_check");
+	host_ok(host_vm_check(), "vm_check");
 }
 
 /* A restore list may hold pages that are not optimized (HVO was off when
@@ -365,7 +355,7 @@ static void hvo_plain_heads(void)
 	list_add_tail(&c->lru, &l);
 	host_ok(hugetlb_vmemmap_restore_folios(&l, ORDER) == 0 && !hugetlb_vmemmap_optimized(b),
 		"restore of [plain, optimized, plain] with free memory: 0 donated");
-	host_ok(check_ok(), "vm_check");
+	host_ok(host_vm_check(), "vm_check");
 }
 
 /* restore_folios_or_keep with 10 free Normal pages for two pages of 7
@@ -399,7 +389,7 @@ static void hvo_keep(void)
 		node_stat(NR_MEMMAP_PAGES) - rt);
 	host_ok(row_pfn(b, 1) == row_pfn(b, 7) && hugetlb_vmemmap_is_tail_frame(row_pfn(b, 1), NULL),
 		"kept page still maps the shared tail page");
-	host_ok(check_ok(), "vm_check");
+	host_ok(host_vm_check(), "vm_check");
 	give_all(&t);
 }
 
@@ -425,7 +415,7 @@ static void hvo_junk_frames(void)
 	destroy_compound_page(h, ORDER);
 	host_ok(tails_plain(h, ZONE_MOVABLE), "all 511 tails plain Movable pages after the destroy");
 	free_contig_range_hugetlb(page_to_pfn(h), page_to_pfn(h) + NPAGES);
-	host_ok(check_ok(), "vm_check");
+	host_ok(host_vm_check(), "vm_check");
 }
 
 /* HVO off: destroy_compound_page clears every tail prep wrote (rows 1..7
@@ -446,7 +436,7 @@ static void hvo_off_dissolve(void)
 	host_ok(!page_test_flag(h, PG_head) && !page_test_flag(h, PG_hugetlb) && h->compound_order == 0,
 		"and the head no head: flags %#llx order %u", (unsigned long long)h->flags, h->compound_order);
 	free_contig_range_hugetlb(page_to_pfn(h), page_to_pfn(h) + NPAGES);
-	host_ok(check_ok(), "vm_check");
+	host_ok(host_vm_check(), "vm_check");
 }
 
 /* A restore takes no frame from its huge page's own sections (offline
@@ -480,7 +470,7 @@ static void hvo_avoid(void)
 		host_ok(restore_one(h) == cases[c].donated, "only section %lu free: %lu donated", cases[c].sec,
 			cases[c].donated);
 		destroy_free(h);
-		host_ok(check_ok(), "vm_check");
+		host_ok(host_vm_check(), "vm_check");
 		give_all(&t);
 	}
 }
@@ -518,7 +508,7 @@ static void hvo_avoid_stash(void)
 	destroy_free(a);
 	destroy_free(b);
 	give_all(&t);
-	host_ok(check_ok(), "vm_check");
+	host_ok(host_vm_check(), "vm_check");
 }
 
 /* Section 2 memmap-on-memory, section 3 not (both Movable): a huge page at
@@ -554,7 +544,7 @@ static void hvo_next_to_self_hosted(void)
 		"rows 1..7 on Normal run-time frames, the shared tail page freed (nr_memmap_pages %+ld)",
 		node_stat(NR_MEMMAP_PAGES) - rt);
 	destroy_free(h);
-	host_ok(check_ok(), "vm_check");
+	host_ok(host_vm_check(), "vm_check");
 }
 
 int main(void)
